@@ -1,0 +1,171 @@
+"""The district's configuration as one typed, validated model.
+
+Unknown keys are errors (a typo in a key must not silently fall back to a default). Secrets never
+live here: they come from the environment, named by keys ending in `_env`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from core.schema import FIELDS, Stage, TabKind
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Backend(StrEnum):
+    WORKBOOK = "workbook"  # a local .xlsx file (the embedded default)
+    GOOGLE = "google"  # a Google spreadsheet, by ID or URL
+
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+def _check_alias_fields(
+        aliases: dict[TabKind, dict[str, list[str]]]) -> dict[TabKind, dict[str, list[str]]]:
+    for kind, by_field in aliases.items():
+        known = {f.name for f in FIELDS[kind]}
+        for name in by_field:
+            if name not in known:
+                raise ValueError(
+                    f"'{name}' is not a field of {kind.value} tabs; use one of: "
+                    + ", ".join(sorted(known)))
+    return aliases
+
+
+Aliases = Annotated[dict[TabKind, dict[str, list[str]]], AfterValidator(_check_alias_fields)]
+
+
+class SchoolYear(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SchoolYear":
+        if self.end <= self.start:
+            raise ValueError("school_year.end must be after school_year.start")
+        return self
+
+
+class District(Strict):
+    name: str = Field(min_length=1)
+    time_zone: str = "America/New_York"
+    school_year: SchoolYear
+    as_of: dt.date | None = None
+    """Pins 'today' (for the demo and for re-running history); leave unset in production."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name such as "
+                             "America/Chicago") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class Source(Strict):
+    name: str = Field(min_length=1)
+    backend: Backend = Backend.WORKBOOK
+    location: str = Field(min_length=1)
+    """Path of the .xlsx (relative to the config file) or the Google spreadsheet ID or URL."""
+    tabs: dict[TabKind, str] = Field(min_length=1)
+    """Which tab holds which kind of data, e.g. {coaching_log: "Form Responses 1"}."""
+    school: str | None = None
+    """The school every row belongs to, for a per-school source whose rows name no school."""
+    aliases: Aliases = {}
+
+
+class Benchmark(Strict):
+    """Thresholds a school at one implementation stage is expected to meet (percentages)."""
+
+    time_in_cycles_pct: Percent | None = None
+    coverage_pct: Percent | None = None
+    principal_meeting_weeks_pct: Percent | None = None
+    cycle_completion_pct: Percent | None = None
+
+
+def _default_benchmarks() -> dict[Stage, Benchmark]:
+    return {
+        Stage.PRELAUNCH: Benchmark(principal_meeting_weeks_pct=25),
+        Stage.LAUNCH: Benchmark(time_in_cycles_pct=30, coverage_pct=15,
+                                principal_meeting_weeks_pct=50),
+        Stage.IMPLEMENT: Benchmark(time_in_cycles_pct=60, coverage_pct=40,
+                                   principal_meeting_weeks_pct=80, cycle_completion_pct=70),
+    }
+
+
+class Settings(Strict):
+    min_n: int = Field(10, ge=1)
+    """Percentages over fewer students than this are shown as 'n<min_n'."""
+    time_in_cycles_target: Percent = 60
+    proficiency_cutoff: float = 80
+    goal: Percent = 80
+    score_max: float = Field(100, gt=0)
+    half_day_minutes: int = Field(180, gt=0)
+    full_day_minutes: int = Field(360, gt=0)
+    level_scores: dict[str, float] = {}
+    """Level labels teachers type instead of numbers, e.g. {"Not yet": 1, "Exceeding": 4}."""
+    benchmarks: dict[Stage, Benchmark] = Field(default_factory=_default_benchmarks)
+
+    @model_validator(mode="after")
+    def _days(self) -> "Settings":
+        if self.half_day_minutes >= self.full_day_minutes:
+            raise ValueError("settings.half_day_minutes must be less than full_day_minutes")
+        return self
+
+
+class Output(Strict):
+    backend: Backend = Backend.WORKBOOK
+    location: str = Field(min_length=1)
+
+
+class Recipient(Strict):
+    name: str = Field(min_length=1)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Delivery(Strict):
+    method: Literal["outbox"] = "outbox"
+    outbox: str = "out/outbox"
+    sender: str = Field("Coaching Impact <coaching-impact@localhost>", alias="from")
+    reply_to: str | None = None
+    cc_coaches: bool = False
+
+
+class Config(Strict):
+    district: District
+    sources: list[Source] = Field(min_length=1)
+    aliases: Aliases = {}
+    """Extra header aliases applied to every source."""
+    settings: Settings = Settings()
+    output: Output
+    delivery: Delivery = Delivery()
+    district_staff: list[Recipient] = []
+    base_dir: Path = Path(".")
+    """Directory relative paths are resolved against (the config file's); set by the loader."""
+
+    @model_validator(mode="after")
+    def _unique_source_names(self) -> "Config":
+        names = [s.name for s in self.sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def path(self, location: str) -> Path:
+        """A location from the config as a path, relative ones taken from the config's folder."""
+        p = Path(location).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)

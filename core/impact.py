@@ -1,0 +1,281 @@
+"""Impact figures (domain.md, 'What it computes'): per cycle, coach, school and district.
+
+Pure: validated frames in, frames of raw numbers out. Nothing here is suppressed or rounded for
+display; `core.display` does that for each audience. Percentages are in points (0–100).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from config.model import Benchmark, SchoolYear, Settings
+from core.schema import Activity, CycleStatus, Stage
+from core.validate import Validated
+from core.weeks import ReportWeek, Window, weeks_elapsed, year_to_date
+
+WEEK, YTD = "week", "ytd"
+
+
+@dataclass
+class Impact:
+    week: ReportWeek
+    ytd: Window
+    weeks_elapsed: int
+    cycles: pd.DataFrame
+    """One row per cycle (started by the end of the report week), with its student results."""
+    coaches: dict[str, pd.DataFrame]
+    schools: dict[str, pd.DataFrame]
+    district: dict[str, pd.Series]
+    coach_activity: dict[str, pd.DataFrame]
+    """Minutes per coach (rows) and activity (columns), per window."""
+    school_activity: dict[str, pd.DataFrame]
+    equity: pd.DataFrame
+
+
+def compute_impact(data: Validated, settings: Settings, year: SchoolYear,
+                   week: ReportWeek) -> Impact:
+    ytd = year_to_date(year.start, year.end, week)
+    elapsed = weeks_elapsed(year.start, week)
+    logs = {WEEK: in_window(data.logs, week), YTD: in_window(data.logs, ytd)}
+    cycles = cycle_table(data, logs[YTD], week, ytd)
+    coaches = {w: coach_figures(data, logs[w], cycles, w, week) for w in (WEEK, YTD)}
+    schools = {w: school_figures(data, logs[w], cycles, w, week, elapsed, settings)
+               for w in (WEEK, YTD)}
+    district = {w: district_figures(data, logs[w], cycles, schools[w], w, week)
+                for w in (WEEK, YTD)}
+    return Impact(
+        week=week, ytd=ytd, weeks_elapsed=elapsed, cycles=cycles, coaches=coaches,
+        schools=schools, district=district,
+        coach_activity={w: activity_minutes(logs[w], "coach") for w in (WEEK, YTD)},
+        school_activity={w: activity_minutes(logs[w], "school") for w in (WEEK, YTD)},
+        equity=equity_view(schools[YTD]))
+
+
+def in_window(frame: pd.DataFrame, window: Window, column: str = "date") -> pd.DataFrame:
+    dates = frame[column]
+    return frame[(dates >= pd.Timestamp(window.start)) & (dates <= pd.Timestamp(window.end))]
+
+
+def pct(part: float, whole: float) -> float:
+    """part / whole in points; NaN when there is nothing to divide by."""
+    return float(part) / float(whole) * 100 if whole and not math.isnan(whole) else math.nan
+
+
+def pct_series(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (part / whole.where(whole > 0)) * 100
+
+
+# ---------------------------------------------------------------- cycles
+
+
+def student_results(data: Validated) -> pd.DataFrame:
+    """One row per student per cycle with both scores, with proficiency by the cycle's cutoff."""
+    scored = data.assessments.dropna(subset=["pre", "post"])
+    scored = scored.merge(data.cycles[["cycle_id", "cutoff"]], on="cycle_id")
+    return scored.assign(
+        pre_prof=scored["pre"] >= scored["cutoff"],
+        post_prof=scored["post"] >= scored["cutoff"],
+        moved=(scored["pre"] < scored["cutoff"]) & (scored["post"] >= scored["cutoff"]),
+        gain=scored["post"] - scored["pre"])
+
+
+def cycle_table(data: Validated, logs_ytd: pd.DataFrame, week: ReportWeek,
+                ytd: Window) -> pd.DataFrame:
+    """Per cycle: n, % proficient pre/post, growth, moved, goal met, mean gain, sessions, minutes,
+    length and week n of m."""
+    cycles = data.cycles[data.cycles["start_date"] <= pd.Timestamp(ytd.end)].copy()
+    res = student_results(data).groupby("cycle_id").agg(
+        n=("student", "size"), pre_prof=("pre_prof", "sum"), post_prof=("post_prof", "sum"),
+        moved=("moved", "sum"), mean_gain=("gain", "mean"))
+    cycles = cycles.join(res, on="cycle_id")
+    cycles["n"] = cycles["n"].fillna(0).astype(int)
+    for col in ("pre_prof", "post_prof", "moved"):
+        cycles[col] = cycles[col].fillna(0).astype(int)
+    cycles["pct_pre"] = pct_series(cycles["pre_prof"], cycles["n"])
+    cycles["pct_post"] = pct_series(cycles["post_prof"], cycles["n"])
+    cycles["growth"] = cycles["pct_post"] - cycles["pct_pre"]
+    cycles["goal_met"] = (cycles["pct_post"] >= cycles["goal"]).where(cycles["n"] > 0)
+    logged = logs_ytd.dropna(subset=["cycle_id"]).groupby("cycle_id").agg(
+        sessions=("minutes", "size"), minutes=("minutes", "sum"))
+    cycles = cycles.join(logged, on="cycle_id")
+    cycles[["sessions", "minutes"]] = cycles[["sessions", "minutes"]].fillna(0)
+    _cycle_weeks(cycles, week)
+    return cycles.sort_values(["school", "start_date", "cycle_id"]).reset_index(drop=True)
+
+
+def _cycle_weeks(cycles: pd.DataFrame, week: ReportWeek) -> None:
+    """Length in weeks (to the end date, or to the report week for an open cycle); week n of m."""
+    week_end = pd.Timestamp(week.end)
+    end = cycles["end_date"].fillna(week_end)
+    cycles["length_weeks"] = ((end - cycles["start_date"]).dt.days + 1) / 7
+    planned_weeks = np.ceil(((cycles["end_date"] - cycles["start_date"]).dt.days + 1) / 7)
+    cycles["weeks_planned"] = planned_weeks
+    current = (week_end - cycles["start_date"]).dt.days // 7 + 1
+    cycles["week_n"] = current.clip(lower=1).where(
+        cycles["status"].eq(CycleStatus.ACTIVE.value))
+    cycles["week_n"] = cycles["week_n"].clip(upper=planned_weeks.fillna(np.inf))
+
+
+def cycle_figures(cycles: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Cycle counts, completion rate and pooled student results per group."""
+    status = cycles["status"]
+    done = cycles[status.eq(CycleStatus.COMPLETE.value)]
+    counts = pd.DataFrame({
+        "cycles_active": status.eq(CycleStatus.ACTIVE.value).groupby(cycles[by]).sum(),
+        "cycles_completed": status.eq(CycleStatus.COMPLETE.value).groupby(cycles[by]).sum(),
+        "cycles_abandoned": status.eq(CycleStatus.ABANDONED.value).groupby(cycles[by]).sum(),
+    })
+    pooled = done.groupby(by).agg(students=("n", "sum"), pre_prof=("pre_prof", "sum"),
+                                  post_prof=("post_prof", "sum"),
+                                  goals_met=("goal_met", lambda g: int((g == True).sum())))  # noqa: E712
+    out = counts.join(pooled).fillna(0)
+    out["completion_rate"] = pct_series(
+        out["cycles_completed"], out["cycles_completed"] + out["cycles_abandoned"])
+    out["pct_pre"] = pct_series(out["pre_prof"], out["students"])
+    out["pct_post"] = pct_series(out["post_prof"], out["students"])
+    out["goals_met_pct"] = pct_series(out["goals_met"], out["cycles_completed"])
+    return out
+
+
+# ---------------------------------------------------------------- logs
+
+
+def log_figures(logs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sessions, minutes (all, coaching, in cycles), time in cycles and teachers reached."""
+    coaching = logs[logs["coaching"]]
+    teachers = coaching[[by, "teachers"]].explode("teachers").dropna()
+    out = pd.DataFrame({
+        "sessions": coaching.groupby(by).size(),
+        "minutes": logs.groupby(by)["minutes"].sum(),
+        "coaching_minutes": coaching.groupby(by)["minutes"].sum(),
+        "cycle_minutes": logs[logs["cycle_id"].notna()].groupby(by)["minutes"].sum(),
+        "teachers_coached": teachers.groupby(by)["teachers"].nunique(),
+    }).fillna(0)
+    out["time_in_cycles_pct"] = pct_series(out["cycle_minutes"], out["minutes"])
+    return out
+
+
+def activity_minutes(logs: pd.DataFrame, by: str) -> pd.DataFrame:
+    table = logs.pivot_table(index=by, columns="activity", values="minutes", aggfunc="sum",
+                             fill_value=0)
+    return table.reindex(columns=[a.value for a in Activity], fill_value=0)
+
+
+def _combine(index: pd.Index, *parts: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=index)
+    for part in parts:
+        out = out.join(part)
+    counts = [c for c in out.columns if not c.endswith(("_pct", "_rate")) and
+              c not in ("pct_pre", "pct_post")]
+    out[counts] = out[counts].fillna(0)
+    return out
+
+
+def coach_figures(data: Validated, logs: pd.DataFrame, cycles: pd.DataFrame, window: str,
+                  week: ReportWeek) -> pd.DataFrame:
+    index = pd.Index(data.coaches["coach"], name="coach")
+    schools = data.coach_schools.groupby("coach")["school"].agg("; ".join)
+    out = _combine(index, log_figures(logs, "coach"), _cycles_for(cycles, window, week, "coach"))
+    out.insert(0, "schools", schools.reindex(index).fillna(""))
+    out.insert(1, "fte", data.coaches.set_index("coach")["fte"].reindex(index))
+    return out
+
+
+def _cycles_for(cycles: pd.DataFrame, window: str, week: ReportWeek, by: str) -> pd.DataFrame:
+    """Year to date: every cycle so far. Week: cycles active in it, and completed in it."""
+    if window == YTD:
+        return cycle_figures(cycles, by)
+    ended = cycles["end_date"].between(pd.Timestamp(week.start), pd.Timestamp(week.end))
+    figures = cycle_figures(cycles[ended], by)
+    figures["cycles_active"] = cycles["status"].eq(CycleStatus.ACTIVE.value) \
+        .groupby(cycles[by]).sum()
+    return figures
+
+
+# ---------------------------------------------------------------- schools and district
+
+
+def school_figures(data: Validated, logs: pd.DataFrame, cycles: pd.DataFrame, window: str,
+                   week: ReportWeek, elapsed: int, settings: Settings) -> pd.DataFrame:
+    schools = data.schools.set_index("school")
+    out = _combine(schools.index, log_figures(logs, "school"),
+                   _cycles_for(cycles, window, week, "school"))
+    for col in ("principal", "principal_email", "classroom_teachers", "need", "stage"):
+        out[col] = schools[col]
+    in_cycles = cycles[~cycles["status"].eq(CycleStatus.PLANNED.value)]
+    out["teachers_in_cycles"] = in_cycles.groupby("school")["teacher"].nunique() \
+        .reindex(out.index).fillna(0)
+    out["coverage_pct"] = pct_series(out["teachers_in_cycles"], out["classroom_teachers"])
+    out["minutes_per_teacher"] = out["coaching_minutes"] / out["classroom_teachers"]
+    meetings = logs[logs["activity"].eq(Activity.PRINCIPAL_MEETING.value)]
+    weeks_met = meetings["date"].dt.to_period("W-SUN").groupby(meetings["school"]).nunique()
+    out["meeting_weeks"] = weeks_met.reindex(out.index).fillna(0)
+    out["weeks_elapsed"] = elapsed if window == YTD else 1
+    out["meeting_weeks_pct"] = pct_series(out["meeting_weeks"], out["weeks_elapsed"])
+    status = out.apply(lambda r: benchmark_status(r, settings.benchmarks), axis=1,
+                       result_type="expand")
+    out["benchmark_status"], out["benchmark_gaps"] = status[0], status[1]
+    return out
+
+
+BENCHMARK_FIGURES: dict[str, tuple[str, str]] = {
+    "time_in_cycles_pct": ("time_in_cycles_pct", "Time in cycles"),
+    "coverage_pct": ("coverage_pct", "Teachers in cycles"),
+    "principal_meeting_weeks_pct": ("meeting_weeks_pct", "Weeks with a principal–coach meeting"),
+    "cycle_completion_pct": ("completion_rate", "Cycle completion rate"),
+}
+
+
+def benchmark_status(school: pd.Series, benchmarks: dict[Stage, Benchmark]) -> tuple[str, str]:
+    """('met' | 'not yet' | 'stage not set', what is short of which threshold)."""
+    stage = school["stage"]
+    if not isinstance(stage, Stage) or stage not in benchmarks:
+        return "stage not set", ""
+    gaps = []
+    for key, threshold in benchmarks[stage].model_dump().items():
+        if threshold is None:
+            continue
+        column, label = BENCHMARK_FIGURES[key]
+        value = school[column]
+        if value is None or pd.isna(value):
+            gaps.append(f"{label}: no data yet (benchmark {threshold:g}%)")
+        elif value < threshold:
+            gaps.append(f"{label} {value:.0f}% (benchmark {threshold:g}%)")
+    return ("met" if not gaps else "not yet"), "; ".join(gaps)
+
+
+def district_figures(data: Validated, logs: pd.DataFrame, cycles: pd.DataFrame,
+                     schools: pd.DataFrame, window: str, week: ReportWeek) -> pd.Series:
+    everyone = "district"
+    logs = logs.assign(district=everyone)
+    cycles = cycles.assign(district=everyone)
+    figures = _combine(pd.Index([everyone], name="district"), log_figures(logs, "district"),
+                       _cycles_for(cycles, window, week, "district")).iloc[0]
+    figures["classroom_teachers"] = schools["classroom_teachers"].sum()
+    figures["teachers_in_cycles"] = schools["teachers_in_cycles"].sum()
+    figures["coverage_pct"] = pct(figures["teachers_in_cycles"], figures["classroom_teachers"])
+    figures["minutes_per_teacher"] = figures["coaching_minutes"] / figures["classroom_teachers"] \
+        if figures["classroom_teachers"] else math.nan
+    figures["schools"] = len(schools)
+    figures["coaches"] = len(data.coaches)
+    figures["schools_met_benchmark"] = int(schools["benchmark_status"].eq("met").sum())
+    return figures
+
+
+def equity_view(schools: pd.DataFrame) -> pd.DataFrame:
+    """Coaching minutes per teacher against need: does each school get its share of coaching?"""
+    view = schools[["need", "classroom_teachers", "coaching_minutes", "minutes_per_teacher"]]
+    view = view.copy()
+    view["share_of_minutes_pct"] = pct_series(view["coaching_minutes"],
+                                              pd.Series(view["coaching_minutes"].sum(),
+                                                        index=view.index))
+    view["share_of_teachers_pct"] = pct_series(view["classroom_teachers"],
+                                               pd.Series(view["classroom_teachers"].sum(),
+                                                         index=view.index))
+    mean = view["coaching_minutes"].sum() / view["classroom_teachers"].sum() \
+        if view["classroom_teachers"].sum() else math.nan
+    view["vs_district_average"] = view["minutes_per_teacher"] / mean if mean else math.nan
+    return view.sort_values("need", ascending=False, na_position="last")

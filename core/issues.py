@@ -1,0 +1,130 @@
+"""Data issues: every problem found in a row, kept as data with where it is and how to fix it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from core.parse import is_blank, serial_to_date
+from core.schema import Severity, TabKind
+from core.sources import RawTab
+
+ISSUE_COLUMNS = ["coach", "school", "source", "tab", "row", "column", "value", "severity",
+                 "message", "link"]
+HIDDEN = "(hidden)"
+
+
+@dataclass
+class TabContext:
+    """A tab as matched: which column (position and header as written) holds which field."""
+
+    raw: RawTab
+    positions: dict[str, int] = field(default_factory=dict)
+
+    def header_of(self, name: str, fallback: str) -> str:
+        pos = self.positions.get(name)
+        return str(self.raw.header[pos]) if pos is not None else fallback
+
+    def cell(self, name: str, row: int) -> Any:
+        """The cell as written in the sheet (rows are sheet rows; the header is row 1)."""
+        pos = self.positions.get(name)
+        values = self.raw.rows[row - 2] if 0 <= row - 2 < len(self.raw.rows) else []
+        return values[pos] if pos is not None and pos < len(values) else None
+
+    def link_to(self, name: str, row: int) -> str:
+        pos = self.positions.get(name)
+        if not self.raw.link:
+            return ""
+        cell = f"{column_letter(pos)}{row}" if pos is not None else f"A{row}:{row}"
+        return f"{self.raw.link}&range={cell}"
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+DATE_FIELDS = frozenset({"date", "timestamp", "start_date", "end_date"})
+
+
+def shown(value: Any, name: str = "") -> str:
+    """A cell value as a person would recognise it in an issue row (dates as dates)."""
+    if is_blank(value):
+        return ""
+    if name in DATE_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and 1 <= value < 2958466:
+        return serial_to_date(value).isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class IssueLog:
+    """Collects issues from vectorised checks; an error also marks its rows as left out."""
+
+    def __init__(self, contexts: list[TabContext]) -> None:
+        self.contexts = contexts
+        self._parts: list[pd.DataFrame] = []
+
+    def flag(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
+             severity: Severity, message: str | pd.Series, *, sensitive: bool = False) -> None:
+        """Record one issue per row in `mask`, at the column holding field `name`."""
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        hit = frame.loc[mask]
+        ctx = hit["_t"].map(lambda t: self.contexts[t])
+        rows = hit["_row"]
+        value = HIDDEN if sensitive else [shown(c.cell(name, r), name) for c, r in zip(ctx, rows)]
+        part = pd.DataFrame({
+            "coach": hit["_coach"].fillna(""),
+            "school": hit["_school"].fillna(""),
+            "source": ctx.map(lambda c: c.raw.source),
+            "tab": ctx.map(lambda c: c.raw.tab),
+            "row": rows,
+            "column": ctx.map(lambda c: c.header_of(name, label)),
+            "value": value,
+            "severity": severity.value,
+            "message": message[mask] if isinstance(message, pd.Series) else message,
+            "link": [c.link_to(name, r) for c, r in zip(ctx, rows)],
+        })
+        self._parts.append(part)
+        if severity is Severity.ERROR:
+            frame.loc[mask, "_ok"] = False
+
+    def tab_problem(self, source: str, tab: str, message: str, *, column: str = "",
+                    school: str = "", severity: Severity = Severity.ERROR) -> None:
+        """A whole tab or source that could not be used."""
+        self._parts.append(pd.DataFrame([{
+            "coach": "", "school": school, "source": source, "tab": tab, "row": pd.NA,
+            "column": column, "value": "", "severity": severity.value, "message": message,
+            "link": ""}]))
+
+    def frame(self) -> pd.DataFrame:
+        if not self._parts:
+            return pd.DataFrame(columns=ISSUE_COLUMNS)
+        issues = pd.concat(self._parts, ignore_index=True)[ISSUE_COLUMNS]
+        issues["row"] = issues["row"].astype("Int64")
+        return sort_issues(issues)
+
+
+def sort_issues(issues: pd.DataFrame) -> pd.DataFrame:
+    """Each coach finds their own rows together, in sheet order; errors before warnings."""
+    order = issues.assign(_blank_coach=issues["coach"].eq(""),
+                          _sev=issues["severity"].ne(Severity.ERROR.value))
+    order = order.sort_values(["_blank_coach", "coach", "source", "tab", "row", "_sev"],
+                              kind="stable", na_position="first")
+    return order.drop(columns=["_blank_coach", "_sev"]).reset_index(drop=True)
+
+
+KIND_LABELS: dict[TabKind, str] = {
+    TabKind.COACHING_LOG: "coaching log", TabKind.CYCLES: "cycles",
+    TabKind.ASSESSMENTS: "assessments", TabKind.SCHOOLS: "schools",
+    TabKind.COACHES: "coaches", TabKind.TEACHERS: "teachers",
+}

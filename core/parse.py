@@ -1,0 +1,203 @@
+"""Turning what people type into typed values, vectorised.
+
+Real sheets repeat a few hundred distinct spellings across many thousands of rows, so each parser
+works on a column's distinct values once and maps the answers back: pure Python per distinct value,
+pandas per row. Every parser returns the typed values and a mask of the cells it could not read
+(blank cells are never 'bad': a missing required value is checked separately).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+SHEETS_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of a Sheets (and Excel) date serial number."""
+
+_BAD = object()  # a cell that holds something but not a value of the wanted type
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def blank_mask(series: pd.Series) -> pd.Series:
+    return series.map(is_blank, na_action=None).astype(bool)
+
+
+def map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> tuple[pd.Series, pd.Series]:
+    """Apply `func` once per distinct cell; return (values, bad mask). `func` returns _BAD or None."""
+    uniques = pd.unique(series.astype(object))
+    mapping = {}
+    for u in uniques:
+        mapping[_hashable(u)] = None if is_blank(u) else func(u)
+    results = series.astype(object).map(lambda v: mapping[_hashable(v)])
+    bad = results.map(lambda r: r is _BAD).astype(bool)
+    return results.where(~bad, None), bad
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------- text
+
+
+def clean_text(series: pd.Series) -> pd.Series:
+    """Stripped single-spaced text; blanks become None. Numbers typed into text cells stay text."""
+    def one(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return " ".join(str(v).split())
+    return map_distinct(series, one)[0]
+
+
+def name_key(series: pd.Series) -> pd.Series:
+    """Matching key for names, schools and emails: case and spacing ignored."""
+    return clean_text(series).map(lambda v: v.casefold() if isinstance(v, str) else None)
+
+
+# ---------------------------------------------------------------- dates
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%b %d, %Y", "%B %d, %Y",
+                 "%d %b %Y", "%d %B %Y", "%m-%d-%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                 "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
+
+
+def serial_to_date(serial: float) -> dt.date:
+    return SHEETS_EPOCH + dt.timedelta(days=int(math.floor(serial)))
+
+
+def date_to_serial(day: dt.date | dt.datetime) -> float:
+    if isinstance(day, dt.datetime):
+        delta = day.replace(tzinfo=None) - dt.datetime(1899, 12, 30)
+        return delta.days + delta.seconds / 86400
+    return float((day - SHEETS_EPOCH).days)
+
+
+def _one_date(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _BAD
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        return serial_to_date(value) if 1 <= value < 2958466 else _BAD
+    text = " ".join(str(value).split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return _BAD
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Sheets serial numbers, ISO dates, US m/d/yyyy and month names; returns datetime64 days."""
+    values, bad = map_distinct(series, _one_date)
+    return pd.to_datetime(values, errors="coerce"), bad
+
+
+# ---------------------------------------------------------------- minutes
+
+_UNIT_MINUTES = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "mn": 1,
+                 "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60}
+_AMOUNT_UNIT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*([a-z]+)?")
+
+
+def _one_minutes(value: Any, half_day: int, full_day: int) -> Any:
+    if isinstance(value, bool):
+        return _BAD
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().lower().replace(",", ".")
+    days = {"half day": half_day, "half-day": half_day, "halfday": half_day, "1/2 day": half_day,
+            "full day": full_day, "full-day": full_day, "fullday": full_day, "all day": full_day,
+            "whole day": full_day, "1 day": full_day, "day": full_day}
+    if text in days:
+        return float(days[text])
+    clock = re.fullmatch(r"(\d{1,2}):([0-5]\d)(?::00)?", text)
+    if clock:
+        return float(int(clock[1]) * 60 + int(clock[2]))
+    return _amounts(text)
+
+
+def _amounts(text: str) -> Any:
+    """'45', '45 min', '1 hr 15 min', '1.5 hours', '1h30'."""
+    pos, total, last_unit = 0, 0.0, None
+    compact = text.replace(" and ", " ")
+    for m in _AMOUNT_UNIT.finditer(compact):
+        if compact[pos:m.start()].strip():
+            return _BAD
+        unit = m[2]
+        if unit is None:
+            unit = "min" if last_unit in (None, "h", "hr", "hrs", "hour", "hours") else None
+        if unit not in _UNIT_MINUTES:
+            return _BAD
+        total += float(m[1]) * _UNIT_MINUTES[unit]
+        last_unit, pos = unit, m.end()
+    if pos == 0 or compact[pos:].strip():
+        return _BAD
+    return total
+
+
+def parse_minutes(series: pd.Series, half_day: int, full_day: int) -> tuple[pd.Series, pd.Series]:
+    values, bad = map_distinct(series, lambda v: _one_minutes(v, half_day, full_day))
+    return values.astype(float), bad
+
+
+# ---------------------------------------------------------------- numbers and scores
+
+
+def _one_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _BAD
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else _BAD
+    text = str(value).strip().replace(",", "")
+    try:
+        number = float(text.removesuffix("%").strip())
+    except ValueError:
+        return _BAD
+    return number if math.isfinite(number) else _BAD
+
+
+def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Plain numbers; '85%' reads as 85 (a percentage is kept in points, not as 0.85)."""
+    values, bad = map_distinct(series, _one_number)
+    return values.astype(float), bad
+
+
+def parse_scores(series: pd.Series, levels: Mapping[str, float]) -> tuple[pd.Series, pd.Series]:
+    """Numbers, '85%', or level labels the district maps to numbers (case and spacing ignored)."""
+    by_key = {_level_key(k): float(v) for k, v in levels.items()}
+
+    def one(value: Any) -> Any:
+        number = _one_number(value)
+        if number is _BAD and isinstance(value, str):
+            return by_key.get(_level_key(value), _BAD)
+        return number
+    values, bad = map_distinct(series, one)
+    return values.astype(float), bad
+
+
+def _level_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def parse_vocabulary(series: pd.Series, lookup: Mapping[str, Any],
+                     key: Callable[[Any], str]) -> tuple[pd.Series, pd.Series]:
+    """Map free text onto a controlled vocabulary; unknown words are bad."""
+    return map_distinct(series, lambda v: lookup.get(key(v), _BAD))

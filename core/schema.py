@@ -1,0 +1,242 @@
+"""The one place for tab kinds, field names, header aliases and vocabularies.
+
+Everything that knows what a column is called, in the sheets people keep or in the tabs the job
+writes, reads it from here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TabKind(StrEnum):
+    """The kinds of input tab a source can hold."""
+
+    COACHING_LOG = "coaching_log"
+    CYCLES = "cycles"
+    ASSESSMENTS = "assessments"
+    SCHOOLS = "schools"
+    COACHES = "coaches"
+    TEACHERS = "teachers"
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the row is left out of every figure
+    WARNING = "warning"  # the row is kept; something should still be fixed
+
+
+@dataclass(frozen=True)
+class Field:
+    """One logical column: its canonical name, the headers it is known by, whether a tab needs it."""
+
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    required: bool = False
+    sensitive: bool = False  # never echoed into any output, not even in a data issue
+
+
+def normalise_header(text: object) -> str:
+    """Case, spacing, punctuation and a trailing '?' do not matter when matching headers."""
+    s = str(text).strip().lower().rstrip("?")
+    return re.sub(r"[^0-9a-z%#]+", " ", s).strip()
+
+
+F = Field
+FIELDS: dict[TabKind, tuple[Field, ...]] = {
+    TabKind.COACHING_LOG: (
+        F("timestamp", "Timestamp", ("Timestamp",)),
+        F("date", "Date", ("Date", "Session date", "Date of session", "Date of event/visit",
+                           "Date of visit", "Date of event"), required=True),
+        F("coach", "Coach", ("Coach", "Coach name", "Coach's name", "Your name")),
+        F("coach_email", "Email Address", ("Email Address", "Email", "Coach email",
+                                           "Coach email address")),
+        F("school", "School", ("School", "Campus", "Building", "School name")),
+        F("teacher", "Teacher", ("Teacher", "Teacher name", "Teacher(s)", "Teachers")),
+        F("cycle_id", "Cycle ID", ("Cycle ID", "Coaching cycle", "Cycle", "Coaching cycle ID")),
+        F("activity", "Activity", ("Activity", "Type of session", "Interaction type",
+                                   "Session type", "Activity type"), required=True),
+        F("minutes", "Minutes", ("Minutes", "Duration", "Duration (minutes)", "Time spent",
+                                 "Length", "Time spent (minutes)"), required=True),
+        F("approach", "Approach", ("Approach", "Coaching approach")),
+        F("notes", "Notes", ("Notes", "Reflection", "Reflections", "Comments"), sensitive=True),
+    ),
+    TabKind.CYCLES: (
+        F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "ID", "Coaching cycle"), required=True),
+        F("coach", "Coach", ("Coach", "Coach name", "Coach email"), required=True),
+        F("teacher", "Teacher", ("Teacher", "Teacher name", "Teacher(s)"), required=True),
+        F("school", "School", ("School", "Campus", "Building")),
+        F("grade", "Grade", ("Grade", "Grade level")),
+        F("subject", "Subject", ("Subject", "Content area")),
+        F("focus", "Focus", ("Focus", "Standard", "Focus or standard", "Focus/standard",
+                             "Goal statement", "Cycle goal")),
+        F("targets", "Learning targets", ("Learning targets", "Targets")),
+        F("start_date", "Start date", ("Start date", "Start", "Begin date"), required=True),
+        F("end_date", "End date", ("End date", "End", "Planned end date")),
+        F("status", "Status", ("Status", "Cycle status")),
+        F("approach", "Approach", ("Approach", "Coaching approach")),
+        F("cutoff", "Proficiency cutoff", ("Proficiency cutoff", "Cutoff", "Proficient at",
+                                           "Proficiency score")),
+        F("goal", "Goal", ("Goal", "Goal %", "Goal (% proficient)", "Target % proficient",
+                           "Goal % proficient")),
+    ),
+    TabKind.ASSESSMENTS: (
+        F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "Coaching cycle"), required=True),
+        F("student_id", "Student ID", ("Student ID", "Student", "Student number", "ID"),
+          required=True, sensitive=True),
+        F("pre", "Pre score", ("Pre", "Pre score", "Pre-assessment", "Pre assessment",
+                               "Pre-assessment score"), required=True),
+        F("post", "Post score", ("Post", "Post score", "Post-assessment", "Post assessment",
+                                 "Post-assessment score")),
+    ),
+    TabKind.SCHOOLS: (
+        F("school", "School", ("School", "School name", "Name", "Campus"), required=True),
+        F("principal", "Principal", ("Principal", "Principal name")),
+        F("principal_email", "Principal email", ("Principal email", "Principal e-mail",
+                                                 "Email")),
+        F("classroom_teachers", "Classroom teachers", (
+            "Classroom teachers", "Number of classroom teachers", "Teachers",
+            "# classroom teachers"), required=True),
+        F("need", "Need indicator", ("Need indicator", "Need", "% economically disadvantaged",
+                                     "Economically disadvantaged %", "FRL %")),
+        F("stage", "Implementation stage", ("Implementation stage", "Stage")),
+    ),
+    TabKind.COACHES: (
+        F("coach", "Coach", ("Coach", "Name", "Coach name"), required=True),
+        F("email", "Email", ("Email", "Email address", "Coach email")),
+        F("schools", "Schools", ("Schools", "School", "School(s)", "Campuses")),
+        F("fte", "FTE", ("FTE",)),
+    ),
+    TabKind.TEACHERS: (
+        F("teacher", "Teacher", ("Teacher", "Name", "Teacher name"), required=True),
+        F("school", "School", ("School", "Campus", "Building"), required=True),
+        F("grade", "Grade", ("Grade", "Grade level")),
+        F("subject", "Subject", ("Subject", "Content area")),
+    ),
+}
+
+
+def field(kind: TabKind, name: str) -> Field:
+    return next(f for f in FIELDS[kind] if f.name == name)
+
+
+class Activity(StrEnum):
+    PLANNING = "planning"
+    MODELING = "modeling"
+    CO_TEACHING = "co-teaching"
+    OBSERVATION = "observation"
+    DEBRIEF = "debrief"
+    STUDENT_WORK = "student-work analysis"
+    PLC = "PLC / team facilitation"
+    PRINCIPAL_MEETING = "principal meeting"
+    COACH_PL = "coach professional learning"
+    OTHER_DUTIES = "other duties"
+
+
+NON_COACHING: frozenset[Activity] = frozenset({Activity.COACH_PL, Activity.OTHER_DUTIES})
+
+ACTIVITY_SYNONYMS: dict[Activity, tuple[str, ...]] = {
+    Activity.PLANNING: ("planning", "plan", "co-planning", "coplanning", "lesson planning",
+                        "planning meeting", "planning session"),
+    Activity.MODELING: ("modeling", "modelling", "model lesson", "model teaching",
+                        "demonstration lesson", "demo lesson", "modeled lesson"),
+    Activity.CO_TEACHING: ("co-teaching", "coteaching", "co teach", "co-teach", "co-taught",
+                           "team teaching"),
+    Activity.OBSERVATION: ("observation", "observe", "observed", "classroom observation",
+                           "walkthrough", "classroom visit"),
+    Activity.DEBRIEF: ("debrief", "debriefing", "feedback", "feedback conversation",
+                       "reflection conversation", "post-observation debrief"),
+    Activity.STUDENT_WORK: ("student-work analysis", "student work analysis",
+                            "looking at student work", "data analysis", "data meeting",
+                            "analyzing student work", "data dive"),
+    Activity.PLC: ("PLC / team facilitation", "PLC", "team facilitation", "PLC facilitation",
+                   "team meeting", "grade level team", "professional learning community"),
+    Activity.PRINCIPAL_MEETING: ("principal meeting", "meeting with principal",
+                                 "principal check-in", "admin meeting", "principal/coach meeting"),
+    Activity.COACH_PL: ("coach professional learning", "coach PL", "coach PD",
+                        "professional learning", "professional development", "coach training"),
+    Activity.OTHER_DUTIES: ("other duties", "other", "subbing", "substitute", "sub coverage",
+                            "testing", "test proctoring", "lunch duty", "recess duty",
+                            "bus duty", "admin", "administrative", "duty"),
+}
+
+
+def vocabulary_key(text: object) -> str:
+    """Key used to match free text against a vocabulary: case, spaces and punctuation ignored."""
+    return re.sub(r"[^0-9a-z]+", "", str(text).lower())
+
+
+ACTIVITY_LOOKUP: dict[str, Activity] = {
+    vocabulary_key(s): act for act, names in ACTIVITY_SYNONYMS.items() for s in names
+}
+
+
+class Approach(StrEnum):
+    STUDENT_CENTERED = "student-centered"
+    TEACHER_CENTERED = "teacher-centered"
+    RELATIONSHIP_DRIVEN = "relationship-driven"
+
+
+APPROACH_LOOKUP: dict[str, Approach] = {
+    vocabulary_key(a.value): a for a in Approach
+} | {vocabulary_key(a.value.split("-")[0]): a for a in Approach}
+
+
+class CycleStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETE = "complete"
+    ABANDONED = "abandoned"
+
+
+STATUS_LOOKUP: dict[str, CycleStatus] = {vocabulary_key(s.value): s for s in CycleStatus} | {
+    "completed": CycleStatus.COMPLETE, "done": CycleStatus.COMPLETE,
+    "finished": CycleStatus.COMPLETE, "inprogress": CycleStatus.ACTIVE,
+    "ongoing": CycleStatus.ACTIVE, "notstarted": CycleStatus.PLANNED,
+    "cancelled": CycleStatus.ABANDONED, "canceled": CycleStatus.ABANDONED,
+    "stopped": CycleStatus.ABANDONED, "discontinued": CycleStatus.ABANDONED,
+}
+
+
+class Stage(StrEnum):
+    """Sweeney's implementation stages; the benchmarks a school is checked against."""
+
+    PRELAUNCH = "prelaunch"
+    LAUNCH = "launch"
+    IMPLEMENT = "implement"
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.PRELAUNCH: "Prelaunch",
+    Stage.LAUNCH: "Launch",
+    Stage.IMPLEMENT: "Implement, monitor & adjust",
+}
+
+STAGE_LOOKUP: dict[str, Stage] = {
+    "prelaunch": Stage.PRELAUNCH, "prelaunchstage": Stage.PRELAUNCH,
+    "launch": Stage.LAUNCH, "launchstage": Stage.LAUNCH,
+    "implement": Stage.IMPLEMENT, "implementation": Stage.IMPLEMENT,
+    "implementmonitoradjust": Stage.IMPLEMENT, "implementmonitorandadjust": Stage.IMPLEMENT,
+    "implementmonitoringadjusting": Stage.IMPLEMENT,
+}
+
+
+class OutputTab(StrEnum):
+    """The tabs the job owns in its output spreadsheet."""
+
+    SCHOOLS = "Schools"
+    COACHES = "Coaches"
+    CYCLES = "Cycles"
+    DISTRICT = "District"
+    DATA_ISSUES = "Data Issues"
+    RUN_LOG = "Run Log"
+
+
+OWNER_MARK = "coaching-impact-owner"
+"""Marks a tab as the job's own (xlsx: a sheet-scoped defined name; Google: developer metadata)."""
+
+RUN_LOG_HEADER: tuple[str, ...] = (
+    "Run at", "Report week", "Rows read", "Rows valid", "Rows flagged", "Errors", "Warnings",
+    "Tabs written", "Emails", "Outcome",
+)

@@ -1,0 +1,526 @@
+"""Validation: every row of every tab checked, typed, and either kept or reported with how to fix it.
+
+Pure: takes the tabs the readers produced and returns clean frames plus a frame of issues. Checks
+are vectorised over whole columns; one bad row, tab or source never stops the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from config.model import SchoolYear, Settings
+from core import parse
+from core.headers import read_tabs
+from core.issues import KIND_LABELS, IssueLog
+from core.schema import (
+    ACTIVITY_LOOKUP, APPROACH_LOOKUP, STAGE_LOOKUP, STATUS_LOOKUP, Activity, CycleStatus,
+    Severity, TabKind, vocabulary_key)
+from core.sources import RawTab, SourceProblem
+
+E, W = Severity.ERROR, Severity.WARNING
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LIST_SPLIT = r"\s*(?:;|,|/|&|\n|\band\b)\s*"
+
+
+@dataclass
+class Context:
+    settings: Settings
+    year: SchoolYear
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class TabCount:
+    read: int
+    valid: int
+    flagged: int
+
+
+@dataclass
+class Validated:
+    """Clean, typed data; only rows without errors. Columns are documented by each check_*."""
+
+    schools: pd.DataFrame
+    coaches: pd.DataFrame
+    coach_schools: pd.DataFrame
+    teachers: pd.DataFrame
+    cycles: pd.DataFrame
+    assessments: pd.DataFrame
+    logs: pd.DataFrame
+    issues: pd.DataFrame
+    counts: dict[TabKind, TabCount]
+
+    @property
+    def totals(self) -> TabCount:
+        c = self.counts.values()
+        return TabCount(sum(x.read for x in c), sum(x.valid for x in c),
+                        sum(x.flagged for x in c))
+
+
+def validate(tabs: Sequence[RawTab], ctx: Context,
+             aliases: Mapping[TabKind, Mapping[str, Sequence[str]]] | None = None,
+             problems: Sequence[SourceProblem] = ()) -> Validated:
+    issues = IssueLog([])
+    for p in problems:
+        issues.tab_problem(p.source, p.tab, p.message)
+    frames = read_tabs(tabs, aliases or {}, issues)
+    schools = check_schools(frames[TabKind.SCHOOLS], issues)
+    coaches, coach_schools = check_coaches(frames[TabKind.COACHES], schools, issues)
+    teachers = check_teachers(frames[TabKind.TEACHERS], schools, issues)
+    refs = References(schools, coaches, coach_schools, teachers)
+    cycles = check_cycles(frames[TabKind.CYCLES], refs, ctx, issues)
+    assessments = check_assessments(frames[TabKind.ASSESSMENTS], cycles, ctx, issues)
+    logs = check_logs(frames[TabKind.COACHING_LOG], refs, cycles, ctx, issues)
+    issue_frame = issues.frame()
+    counts = {k: _count(frames[k], issue_frame, issues, k) for k in TabKind}
+    return Validated(schools, coaches, coach_schools, teachers, cycles, assessments, logs,
+                     issue_frame, counts)
+
+
+def _count(frame: pd.DataFrame, issue_frame: pd.DataFrame, log: IssueLog,
+           kind: TabKind) -> TabCount:
+    tabs = {(c.raw.source, c.raw.tab) for c in log.contexts if c.raw.kind is kind}
+    mine = issue_frame[[(s, t) in tabs for s, t in zip(issue_frame["source"], issue_frame["tab"])]]
+    flagged = len(mine.dropna(subset=["row"]).drop_duplicates(["source", "tab", "row"]))
+    return TabCount(len(frame), int(frame["_ok"].sum()) if len(frame) else 0, flagged)
+
+
+# ---------------------------------------------------------------- shared checks
+
+
+def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
+    return parse.blank_mask(frame[name])
+
+
+def require(frame: pd.DataFrame, issues: IssueLog, name: str, label: str, what: str,
+            *, sensitive: bool = False) -> None:
+    issues.flag(frame, _blank(frame, name), name, label, E,
+                f"{label} is blank. Fill in {what}; until then this row is left out.",
+                sensitive=sensitive)
+
+
+def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name: str,
+                    label: str, message: str, *, sensitive: bool = False) -> None:
+    """Later copies of the same key are errors that point at the first copy's row."""
+    live = frame[frame["_ok"]]
+    dup = live.duplicated(keys, keep="first")
+    if not dup.any():
+        return
+    first_row = live.groupby(keys, dropna=False)["_row"].transform("first")
+    mask = pd.Series(False, index=frame.index)
+    mask[live.index[dup]] = True
+    text = pd.Series("", index=frame.index)
+    text[live.index] = message + " (first seen at row " + first_row.astype(str) + ")."
+    issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
+
+
+def split_list(series: pd.Series) -> pd.Series:
+    """'A; B, C' -> ['A', 'B', 'C']; blank -> []."""
+    return series.map(lambda v: [p for p in re.split(_LIST_SPLIT, v) if p]
+                      if isinstance(v, str) else [])
+
+
+def lookup(keys: pd.Series, table: pd.DataFrame, key_col: str, value_col: str) -> pd.Series:
+    mapping = dict(zip(table[key_col], table[value_col]))
+    return keys.map(lambda k: mapping.get(k) if isinstance(k, str) else None)
+
+
+# ---------------------------------------------------------------- rosters
+
+
+def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+    """Columns: school, key, principal, principal_email, classroom_teachers, need, stage."""
+    frame["school"] = parse.clean_text(frame["school"])
+    frame["_school"] = frame["school"]
+    require(frame, issues, "school", "School", "the school's name")
+    frame["key"] = parse.name_key(frame["school"])
+    flag_duplicates(frame, issues, ["key"], "school", "School",
+                    "This school is listed twice; delete the extra row")
+    _school_numbers(frame, issues)
+    stage, bad = parse.parse_vocabulary(frame["stage"], STAGE_LOOKUP, vocabulary_key)
+    issues.flag(frame, bad, "stage", "Implementation stage", W,
+                "Unknown implementation stage. Use Prelaunch, Launch, or Implement, monitor & "
+                "adjust; until then the benchmark status is not shown.")
+    issues.flag(frame, _blank(frame, "stage"), "stage", "Implementation stage", W,
+                "No implementation stage, so the benchmark status is not shown. Fill in "
+                "Prelaunch, Launch, or Implement, monitor & adjust.")
+    frame["stage"] = stage
+    email = parse.clean_text(frame["principal_email"])
+    bad_email = ~email.map(lambda e: isinstance(e, str) and bool(_EMAIL.match(e))).astype(bool)
+    issues.flag(frame, bad_email, "principal_email", "Principal email", W,
+                "No valid principal email, so no weekly report can be sent to this school. "
+                "Enter an address like name@district.org.")
+    frame["principal_email"] = email.where(~bad_email, None)
+    frame["principal"] = parse.clean_text(frame["principal"])
+    return _keep(frame, ["school", "key", "principal", "principal_email", "classroom_teachers",
+                         "need", "stage"])
+
+
+def _school_numbers(frame: pd.DataFrame, issues: IssueLog) -> None:
+    teachers, bad = parse.parse_numbers(frame["classroom_teachers"])
+    bad |= teachers.le(0) | _blank(frame, "classroom_teachers")
+    issues.flag(frame, bad, "classroom_teachers", "Classroom teachers", W,
+                "Should be the number of classroom teachers, e.g. 24; coverage is not shown "
+                "until it is.")
+    frame["classroom_teachers"] = teachers.where(~bad)
+    need, bad_need = parse.parse_numbers(frame["need"])
+    issues.flag(frame, bad_need, "need", "Need indicator", W,
+                "Should be a number such as 62 or 62%; the equity view leaves this school out "
+                "until it is.")
+    frame["need"] = need
+
+
+def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
+                  issues: IssueLog) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coaches: coach, key, email, email_key, fte. Coach schools: coach, school (one row each)."""
+    frame["coach"] = parse.clean_text(frame["coach"])
+    frame["_coach"] = frame["coach"]
+    require(frame, issues, "coach", "Coach", "the coach's name")
+    frame["key"] = parse.name_key(frame["coach"])
+    flag_duplicates(frame, issues, ["key"], "coach", "Coach",
+                    "This coach is listed twice; keep one row and list all their schools in it")
+    email = parse.clean_text(frame["email"])
+    bad_email = email.notna() & ~email.map(lambda e: isinstance(e, str) and bool(_EMAIL.match(e)))
+    issues.flag(frame, bad_email, "email", "Email", W,
+                "Not an email address; rows logged under this email will not match the coach.")
+    frame["email"] = email.where(~bad_email.astype(bool), None)
+    frame["email_key"] = parse.name_key(frame["email"])
+    fte, bad_fte = parse.parse_numbers(frame["fte"])
+    issues.flag(frame, bad_fte, "fte", "FTE", W, "FTE should be a number such as 1 or 0.5.")
+    frame["fte"] = fte
+    pairs = _coach_school_pairs(frame, schools, issues)
+    return _keep(frame, ["coach", "key", "email", "email_key", "fte"]), pairs
+
+
+def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
+                        issues: IssueLog) -> pd.DataFrame:
+    pairs = frame.assign(school_text=split_list(parse.clean_text(frame["schools"])))
+    pairs = pairs.explode("school_text")
+    pairs["school"] = lookup(pairs["school_text"].map(
+        lambda s: s.casefold() if isinstance(s, str) else None), schools, "key", "school")
+    unknown = pairs["school_text"].notna() & pairs["school"].isna()
+    bad_rows = pairs.index[unknown].unique()
+    mask = frame.index.isin(bad_rows)
+    names = pairs[unknown].groupby(level=0)["school_text"].agg(", ".join)
+    issues.flag(frame, pd.Series(mask, index=frame.index), "schools", "Schools", W,
+                "Not on the Schools tab: " + names.reindex(frame.index).fillna("")
+                + ". Check the spelling; separate several schools with ';'.")
+    no_school = frame["_ok"] & _blank(frame, "schools")
+    issues.flag(frame, no_school, "schools", "Schools", W,
+                "No school listed; every row this coach logs must then name its school.")
+    ok = pairs[pairs["school"].notna() & pairs["_ok"]]
+    return ok[["coach", "school"]].drop_duplicates().reset_index(drop=True)
+
+
+def check_teachers(frame: pd.DataFrame, schools: pd.DataFrame,
+                   issues: IssueLog) -> pd.DataFrame:
+    """Columns: teacher, key, school, grade, subject."""
+    frame["teacher"] = parse.clean_text(frame["teacher"])
+    require(frame, issues, "teacher", "Teacher", "the teacher's name")
+    school_key = parse.name_key(frame["school"])
+    frame["school"] = lookup(school_key, schools, "key", "school")
+    frame["_school"] = frame["school"]
+    issues.flag(frame, frame["school"].isna(), "school", "School", W,
+                "Not a school on the Schools tab; check the spelling.")
+    frame["key"] = parse.name_key(frame["teacher"])
+    for col in ("grade", "subject"):
+        frame[col] = parse.clean_text(frame[col])
+    return _keep(frame, ["teacher", "key", "school", "grade", "subject"])
+
+
+def _keep(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame.loc[frame["_ok"], columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class References:
+    schools: pd.DataFrame
+    coaches: pd.DataFrame
+    coach_schools: pd.DataFrame
+    teachers: pd.DataFrame
+
+    def coach_of(self, names: pd.Series, emails: pd.Series | None = None) -> pd.Series:
+        """Roster name for a coach typed as a name or an email, case-insensitively."""
+        by_name = lookup(parse.name_key(names), self.coaches, "key", "coach")
+        by_email = lookup(parse.name_key(names), self.coaches, "email_key", "coach")
+        found = by_name.fillna(by_email)
+        if emails is not None:
+            found = found.fillna(lookup(parse.name_key(emails), self.coaches, "email_key",
+                                        "coach"))
+        return found
+
+    def school_of(self, text: pd.Series) -> pd.Series:
+        return lookup(parse.name_key(text), self.schools, "key", "school")
+
+    def only_school(self, coaches: pd.Series) -> pd.Series:
+        """The coach's school where they serve exactly one."""
+        counts = self.coach_schools.groupby("coach")["school"].agg(list)
+        single = {c: s[0] for c, s in counts.items() if len(s) == 1}
+        return coaches.map(lambda c: single.get(c) if isinstance(c, str) else None)
+
+    def teacher_school(self, teachers: pd.Series) -> pd.Series:
+        return lookup(parse.name_key(teachers), self.teachers, "key", "school")
+
+    def teacher_name(self, teachers: pd.Series) -> pd.Series:
+        return lookup(parse.name_key(teachers), self.teachers, "key", "teacher")
+
+
+# ---------------------------------------------------------------- cycles and assessments
+
+
+def check_cycles(frame: pd.DataFrame, refs: References, ctx: Context,
+                 issues: IssueLog) -> pd.DataFrame:
+    """Columns: cycle_id, coach, teacher, school, grade, subject, focus, targets, start_date,
+    end_date, status, approach, cutoff, goal."""
+    frame["cycle_id"] = cycle_ids(frame["cycle_id"])
+    frame["_coach"] = parse.clean_text(frame["coach"])
+    frame["_school"] = parse.clean_text(frame["school"]).fillna(frame["_school"])
+    require(frame, issues, "cycle_id", "Cycle ID", "a unique cycle ID such as LIN-2026-01")
+    flag_duplicates(frame, issues, ["cycle_id"], "cycle_id", "Cycle ID",
+                    "Another cycle already has this ID; give each cycle its own ID")
+    _cycle_people(frame, refs, issues)
+    _cycle_dates(frame, ctx, issues)
+    _cycle_status(frame, ctx, issues)
+    _cycle_targets(frame, ctx.settings, issues)
+    for col in ("grade", "subject", "focus", "targets"):
+        frame[col] = parse.clean_text(frame[col])
+    frame["approach"] = _approach(frame, issues)
+    return _keep(frame, ["cycle_id", "coach", "teacher", "school", "grade", "subject", "focus",
+                         "targets", "start_date", "end_date", "status", "approach", "cutoff",
+                         "goal"])
+
+
+def cycle_ids(series: pd.Series) -> pd.Series:
+    return parse.clean_text(series).map(lambda v: v.upper() if isinstance(v, str) else None)
+
+
+def _cycle_people(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
+    require(frame, issues, "coach", "Coach", "the coach's name")
+    typed = frame["_coach"]
+    frame["coach"] = refs.coach_of(frame["coach"])
+    issues.flag(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach", E,
+                "This coach is not on the Coaches tab. Check the spelling, or add the coach "
+                "to the roster.")
+    frame["_coach"] = frame["coach"].fillna(frame["_coach"])
+    require(frame, issues, "teacher", "Teacher", "the teacher's name")
+    typed = parse.clean_text(frame["teacher"])
+    frame["teacher"] = refs.teacher_name(typed).fillna(typed)
+    _resolve_school(frame, refs, issues, frame["teacher"])
+
+
+def _resolve_school(frame: pd.DataFrame, refs: References, issues: IssueLog,
+                    teachers: pd.Series | None) -> None:
+    """School as typed, else the source's school, the teacher's school, the coach's only one."""
+    typed = parse.clean_text(frame["school"])
+    found = refs.school_of(typed)
+    issues.flag(frame, typed.notna() & found.isna(), "school", "School", E,
+                "Not a school on the Schools tab. Check the spelling; until then this row is "
+                "left out.")
+    fallback = refs.school_of(frame["_school"].where(typed.isna()))
+    if teachers is not None:
+        fallback = fallback.fillna(refs.teacher_school(teachers))
+    fallback = fallback.fillna(refs.only_school(frame["coach"]))
+    frame["school"] = found.fillna(fallback.where(typed.isna()))
+    issues.flag(frame, typed.isna() & frame["school"].isna(), "school", "School", E,
+                "School is blank and the coach serves several schools; fill in the school.")
+    frame["_school"] = frame["school"].fillna(typed)
+
+
+def _cycle_dates(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
+    start, bad_start = parse.parse_dates(frame["start_date"])
+    end, bad_end = parse.parse_dates(frame["end_date"])
+    issues.flag(frame, bad_start | start.isna(), "start_date", "Start date", E,
+                "Start date is blank or not a date. Enter it like 2026-09-14 or 9/14/2026.")
+    issues.flag(frame, bad_end, "end_date", "End date", E,
+                "End date is not a date. Enter it like 2026-10-23 or 10/23/2026.")
+    issues.flag(frame, end < start, "end_date", "End date", E,
+                "End date is before the start date; correct one of them.")
+    outside = (start < pd.Timestamp(ctx.year.start)) | (start > pd.Timestamp(ctx.year.end))
+    issues.flag(frame, outside, "start_date", "Start date", E,
+                f"Start date is outside the school year ({ctx.year.start} to {ctx.year.end}).")
+    frame["start_date"], frame["end_date"] = start, end
+
+
+def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
+    status, bad = parse.parse_vocabulary(frame["status"], STATUS_LOOKUP, vocabulary_key)
+    issues.flag(frame, bad, "status", "Status", W,
+                "Unknown status; use Planned, Active, Complete or Abandoned. The status was "
+                "worked out from the dates meanwhile.")
+    today = pd.Timestamp(ctx.today)
+    inferred = pd.Series(CycleStatus.ACTIVE.value, index=frame.index, dtype=object)
+    inferred[frame["start_date"] > today] = CycleStatus.PLANNED.value
+    inferred[frame["end_date"] < today] = CycleStatus.COMPLETE.value
+    frame["status"] = status.map(lambda s: s.value if s is not None else None).fillna(inferred)
+
+
+def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
+    cutoff, bad_cutoff = parse.parse_numbers(frame["cutoff"])
+    issues.flag(frame, bad_cutoff, "cutoff", "Proficiency cutoff", W,
+                f"Not a number; the district default ({settings.proficiency_cutoff:g}) is used.")
+    frame["cutoff"] = cutoff.fillna(settings.proficiency_cutoff)
+    goal, bad_goal = parse.parse_numbers(frame["goal"])
+    goal = goal.where(~((goal > 0) & (goal <= 1)), goal * 100)  # 0.8 typed in a % cell
+    bad_goal |= (goal < 0) | (goal > 100)
+    issues.flag(frame, bad_goal, "goal", "Goal", W,
+                f"Goal should be the % of students proficient at the end, 0 to 100; the "
+                f"district default ({settings.goal:g}%) is used.")
+    frame["goal"] = goal.where(~bad_goal).fillna(settings.goal)
+
+
+def _approach(frame: pd.DataFrame, issues: IssueLog) -> pd.Series:
+    approach, bad = parse.parse_vocabulary(frame["approach"], APPROACH_LOOKUP, vocabulary_key)
+    issues.flag(frame, bad, "approach", "Approach", W,
+                "Unknown approach; use Student-centered, Teacher-centered or "
+                "Relationship-driven.")
+    return approach.map(lambda a: a.value if a is not None else None)
+
+
+def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
+                      issues: IssueLog) -> pd.DataFrame:
+    """Columns: cycle_id, student (an opaque number, never the ID), pre, post."""
+    frame["cycle_id"] = cycle_ids(frame["cycle_id"])
+    frame["_coach"] = lookup(frame["cycle_id"], cycles, "cycle_id", "coach")
+    frame["_school"] = lookup(frame["cycle_id"], cycles, "cycle_id", "school")
+    require(frame, issues, "cycle_id", "Cycle ID", "the cycle ID from the Cycles tab")
+    issues.flag(frame, frame["cycle_id"].notna() & frame["_coach"].isna(), "cycle_id", "Cycle ID", E,
+                "No cycle with this ID on the Cycles tab (or that cycle has an error). Check "
+                "the ID; until then these scores are left out.")
+    require(frame, issues, "student_id", "Student ID", "the student's ID", sensitive=True)
+    frame["student"] = parse.clean_text(frame["student_id"])
+    flag_duplicates(frame, issues, ["cycle_id", "student"], "student_id", "Student ID",
+                    "This student already has scores for this cycle; delete the extra row",
+                    sensitive=True)
+    _scores(frame, ctx.settings, issues)
+    frame["student"] = pd.factorize(frame["student"])[0]
+    return _keep(frame, ["cycle_id", "student", "pre", "post"])
+
+
+def _scores(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
+    top = settings.score_max
+    no_pre = _blank(frame, "pre")
+    for name, label in (("pre", "Pre score"), ("post", "Post score")):
+        score, bad = parse.parse_scores(frame[name], settings.level_scores)
+        levels = ", ".join(settings.level_scores) or "none set"
+        issues.flag(frame, bad, name, label, E,
+                    f"{label} is not a score. Enter a number from 0 to {top:g}, a percentage "
+                    f"like 85%, or a level label from the config ({levels}).")
+        issues.flag(frame, (score < 0) | (score > top), name, label, E,
+                    f"{label} is outside the scale (0 to {top:g}). Check for a typo.")
+        frame[name] = score
+    issues.flag(frame, no_pre, "pre", "Pre score", E,
+                "Pre score is blank, so this student cannot be counted. Enter the "
+                "pre-assessment score, or delete the row if the student was not assessed.")
+
+
+# ---------------------------------------------------------------- coaching log
+
+
+def check_logs(frame: pd.DataFrame, refs: References, cycles: pd.DataFrame, ctx: Context,
+               issues: IssueLog) -> pd.DataFrame:
+    """Columns: date, coach, school, teachers (list), cycle_id (valid or None), activity,
+    coaching (bool), minutes, approach."""
+    _log_coach(frame, refs, issues)
+    _resolve_school(frame, refs, issues, None)
+    _log_date(frame, ctx, issues)
+    _log_activity(frame, issues)
+    _log_minutes(frame, ctx.settings, issues)
+    _log_cycle(frame, cycles, issues)
+    _log_teachers(frame, refs, issues)
+    frame["approach"] = _approach(frame, issues)
+    _log_duplicates(frame, issues)
+    return _keep(frame, ["date", "coach", "school", "teachers", "cycle_id", "activity",
+                         "coaching", "minutes", "approach"])
+
+
+def _log_coach(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
+    typed = parse.clean_text(frame["coach"]).fillna(parse.clean_text(frame["coach_email"]))
+    frame["_coach"] = typed
+    issues.flag(frame, typed.isna(), "coach", "Coach", E,
+                "Coach is blank. Fill in the coach's name or email; until then this row is "
+                "left out.")
+    frame["coach"] = refs.coach_of(frame["coach"], frame["coach_email"])
+    issues.flag(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach", E,
+                "Not a coach on the Coaches tab. Check the spelling or email, or add the coach "
+                "to the roster; until then this row is left out.")
+    frame["_coach"] = frame["coach"].fillna(frame["_coach"])
+
+
+def _log_date(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
+    date, bad = parse.parse_dates(frame["date"])
+    issues.flag(frame, bad, "date", "Date", E,
+                "Not a date. Enter it like 2026-11-03 or 11/3/2026.")
+    stamp, _ = parse.parse_dates(frame["timestamp"])
+    from_stamp = date.isna() & ~bad & stamp.notna()
+    issues.flag(frame, from_stamp, "date", "Date", W,
+                "Date is blank; the form's Timestamp date was used. Fill in the session date "
+                "if it was a different day.")
+    date = date.fillna(stamp.where(~bad)).dt.normalize()
+    issues.flag(frame, date.isna() & ~bad, "date", "Date", E,
+                "Date is blank. Fill in the date of the session.")
+    issues.flag(frame, date > pd.Timestamp(ctx.today), "date", "Date", E,
+                f"Date is in the future (today is {ctx.today}). Check the year and month.")
+    outside = (date < pd.Timestamp(ctx.year.start)) | (date > pd.Timestamp(ctx.year.end))
+    issues.flag(frame, outside, "date", "Date", E,
+                f"Date is outside the school year ({ctx.year.start} to {ctx.year.end}).")
+    frame["date"] = date
+
+
+def _log_activity(frame: pd.DataFrame, issues: IssueLog) -> None:
+    require(frame, issues, "activity", "Activity", "the type of session")
+    activity, bad = parse.parse_vocabulary(frame["activity"], ACTIVITY_LOOKUP, vocabulary_key)
+    known = ", ".join(a.value for a in Activity)
+    issues.flag(frame, bad, "activity", "Activity", E,
+                f"Not a known activity. Use one of: {known}.")
+    frame["activity"] = activity.map(lambda a: a.value if a is not None else None)
+    frame["coaching"] = ~activity.map(
+        lambda a: a in (Activity.COACH_PL, Activity.OTHER_DUTIES)).astype(bool)
+
+
+def _log_minutes(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
+    require(frame, issues, "minutes", "Minutes", "how long the session took")
+    minutes, bad = parse.parse_minutes(frame["minutes"], settings.half_day_minutes,
+                                       settings.full_day_minutes)
+    issues.flag(frame, bad, "minutes", "Minutes", E,
+                "Not a length of time. Enter minutes like 45, or '1 hr', '1:30', 'half day'.")
+    issues.flag(frame, (minutes <= 0) | (minutes > settings.full_day_minutes), "minutes",
+                "Minutes", E,
+                f"Should be between 1 and {settings.full_day_minutes} minutes (a full day); "
+                "split longer work over several rows.")
+    frame["minutes"] = minutes
+
+
+def _log_cycle(frame: pd.DataFrame, cycles: pd.DataFrame, issues: IssueLog) -> None:
+    typed = cycle_ids(frame["cycle_id"])
+    known = typed.isin(set(cycles["cycle_id"]))
+    issues.flag(frame, typed.notna() & ~known, "cycle_id", "Cycle ID", W,
+                "No cycle with this ID on the Cycles tab. Correct the ID; until then these "
+                "minutes count as time outside cycles.")
+    frame["cycle_id"] = typed.where(known, None)
+
+
+def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
+    names = split_list(parse.clean_text(frame["teacher"]))
+    if len(refs.teachers):
+        roster = dict(zip(refs.teachers["key"], refs.teachers["teacher"]))
+        unknown = names.map(lambda ns: any(n.casefold() not in roster for n in ns))
+        issues.flag(frame, unknown, "teacher", "Teacher", W,
+                    "Not on the Teachers tab; check the spelling so this teacher is counted "
+                    "once.")
+        names = names.map(lambda ns: [roster.get(n.casefold(), n) for n in ns])
+    frame["teachers"] = names
+
+
+def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
+    keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach"]
+    frame["_teacher_key"] = frame["teachers"].map(lambda ns: "|".join(ns))
+    frame["_notes_key"] = parse.clean_text(frame["notes"]).fillna("")
+    flag_duplicates(frame, issues, keys + ["_teacher_key", "_notes_key"], "date", "Date",
+                    "Same session as another row; the form was probably submitted twice. "
+                    "Delete this row")
+
+
+__all__ = ["Context", "TabCount", "Validated", "validate", "KIND_LABELS"]

@@ -1,0 +1,191 @@
+"""What a principal's weekly email says, as plain values: only that school's figures, already
+formatted with the privacy rules for emails (small-n suppression, top/bottom coding)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from config.model import Config
+from core.display import DASH, Privacy, hours, missing, percent
+from core.impact import BENCHMARK_FIGURES, WEEK, YTD, Impact
+from core.schema import NON_COACHING, STAGE_LABELS, Activity, CycleStatus, Severity, Stage
+from core.validate import Validated
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: str
+    width: int  # 0–100, share of the longest bar
+    note: str = ""
+
+
+@dataclass
+class SchoolContext:
+    district: str
+    school: str
+    principal: str
+    principal_email: str | None
+    coaches: list[str]
+    coach_emails: list[str]
+    week_label: str
+    week_title: str
+    ytd_title: str
+    stage: str
+    this_week: dict[str, str]
+    active_cycles: list[dict[str, str]]
+    completed_cycles: list[dict[str, str]]
+    activity_bars: list[Bar]
+    in_cycles: dict[str, Any]
+    proficiency: dict[str, Any]
+    benchmark: dict[str, Any]
+    coverage: dict[str, str]
+    issues: dict[str, Any]
+    min_n: int
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def school_contexts(impact: Impact, data: Validated, config: Config) -> list[SchoolContext]:
+    privacy = Privacy(config.settings.min_n, coded=True)
+    return [school_context(name, impact, data, config, privacy)
+            for name in impact.schools[YTD].index]
+
+
+def school_context(school: str, impact: Impact, data: Validated, config: Config,
+                   privacy: Privacy) -> SchoolContext:
+    year, week = impact.schools[YTD].loc[school], impact.schools[WEEK].loc[school]
+    coaches = sorted(data.coach_schools.loc[data.coach_schools["school"] == school, "coach"])
+    emails = data.coaches.set_index("coach")["email"].reindex(coaches).dropna().tolist()
+    cycles = impact.cycles[impact.cycles["school"] == school]
+    return SchoolContext(
+        district=config.district.name, school=school,
+        principal=year["principal"] or "Principal", principal_email=year["principal_email"],
+        coaches=coaches, coach_emails=emails, week_label=impact.week.label,
+        week_title=impact.week.title,
+        ytd_title=f"{impact.ytd.start:%b} {impact.ytd.start.day} – {impact.ytd.end:%b} "
+                  f"{impact.ytd.end.day}, {impact.ytd.end.year}",
+        stage=STAGE_LABELS.get(year["stage"], "not set") if isinstance(year["stage"], Stage)
+        else "not set",
+        this_week=week_summary(week),
+        active_cycles=active_cycles(cycles),
+        completed_cycles=completed_cycles(cycles, privacy),
+        activity_bars=activity_bars(impact.school_activity[YTD], school),
+        in_cycles=in_cycles(year, week, config.settings.time_in_cycles_target),
+        proficiency=proficiency(year, privacy),
+        benchmark=benchmark(year, config), coverage=coverage(year),
+        issues=issue_summary(data.issues, school, coaches), min_n=config.settings.min_n)
+
+
+def week_summary(week: pd.Series) -> dict[str, str]:
+    return {"sessions": str(int(week["sessions"])), "hours": hours(week["coaching_minutes"]),
+            "teachers": str(int(week["teachers_coached"])),
+            "in_cycles": percent(week["time_in_cycles_pct"]),
+            "principal_meeting": "yes" if week["meeting_weeks"] > 0 else "no"}
+
+
+def _cycle_label(c: pd.Series) -> dict[str, str]:
+    grade = f"Grade {c['grade']}" if c["grade"] and str(c["grade"])[0].isdigit() else (
+        c["grade"] or "")
+    return {"teacher": c["teacher"] or "", "coach": c["coach"] or "",
+            "class": " · ".join(p for p in (grade, c["subject"] or "") if p),
+            "focus": c["focus"] or ""}
+
+
+def active_cycles(cycles: pd.DataFrame) -> list[dict[str, str]]:
+    active = cycles[cycles["status"] == CycleStatus.ACTIVE.value].sort_values("start_date")
+    out = []
+    for _, c in active.iterrows():
+        week = "" if missing(c["week_n"]) else (
+            f"week {int(c['week_n'])} of {int(c['weeks_planned'])}"
+            if not missing(c["weeks_planned"]) else f"week {int(c['week_n'])}")
+        out.append({**_cycle_label(c), "week": week})
+    return out
+
+
+def completed_cycles(cycles: pd.DataFrame, privacy: Privacy) -> list[dict[str, str]]:
+    done = cycles[cycles["status"] == CycleStatus.COMPLETE.value]
+    out = []
+    for _, c in done.sort_values("end_date", ascending=False).iterrows():
+        n = c["n"]
+        small = privacy.suppressed(n)
+        out.append({**_cycle_label(c), "ended": f"{c['end_date']:%b} {c['end_date'].day}",
+                    "pre": privacy.student_pct(c["pct_pre"], n),
+                    "post": privacy.student_pct(c["pct_post"], n),
+                    "growth": privacy.student_value(c["growth"], n, "{:+.0f} pts"),
+                    "goal": f"{c['goal']:.0f}%",
+                    "goal_met": "" if small or missing(c["goal_met"]) else (
+                        "met" if c["goal_met"] else "not met"),
+                    "small": "yes" if small else ""})
+    return out
+
+
+def activity_bars(table: pd.DataFrame, school: str) -> list[Bar]:
+    """Coach time by activity this year, the longest bar full width; coaching first."""
+    if school not in table.index:
+        return []
+    row = table.loc[school]
+    top = row.max()
+    order = [a for a in Activity if a not in NON_COACHING] + sorted(NON_COACHING)
+    return [Bar(a.value, f"{hours(row[a.value])} h", int(round(row[a.value] / top * 100)),
+                "not coaching" if a in NON_COACHING else "")
+            for a in order if top and row[a.value] > 0]
+
+
+def in_cycles(year: pd.Series, week: pd.Series, target: float) -> dict[str, Any]:
+    value = year["time_in_cycles_pct"]
+    return {"year": percent(value), "week": percent(week["time_in_cycles_pct"]),
+            "target": f"{target:g}%", "width": 0 if missing(value) else int(round(value)),
+            "target_width": int(round(target)),
+            "on_track": not missing(value) and value >= target}
+
+
+def proficiency(year: pd.Series, privacy: Privacy) -> dict[str, Any]:
+    n = year["students"]
+    small = privacy.suppressed(n)
+    return {"pre": privacy.student_pct(year["pct_pre"], n),
+            "post": privacy.student_pct(year["pct_post"], n),
+            "pre_width": 0 if small or missing(year["pct_pre"]) else int(year["pct_pre"]),
+            "post_width": 0 if small or missing(year["pct_post"]) else int(year["pct_post"]),
+            "students": privacy.student_n(n), "small": small,
+            "completed": int(year["cycles_completed"]),
+            "goals_met": int(year["goals_met"]), "abandoned": int(year["cycles_abandoned"]),
+            "active": int(year["cycles_active"])}
+
+
+def coverage(year: pd.Series) -> dict[str, str]:
+    teachers = year["classroom_teachers"]
+    return {"pct": percent(year["coverage_pct"]),
+            "in_cycles": str(int(year["teachers_in_cycles"])),
+            "teachers": DASH if missing(teachers) else str(int(teachers)),
+            "per_teacher": hours(year["minutes_per_teacher"]),
+            "meeting_weeks": f"{int(year['meeting_weeks'])} of {int(year['weeks_elapsed'])}"}
+
+
+def benchmark(year: pd.Series, config: Config) -> dict[str, Any]:
+    stage = year["stage"]
+    rows = []
+    if isinstance(stage, Stage) and stage in config.settings.benchmarks:
+        for key, threshold in config.settings.benchmarks[stage].model_dump().items():
+            if threshold is None:
+                continue
+            column, label = BENCHMARK_FIGURES[key]
+            value = year[column]
+            rows.append({"label": label, "value": percent(value), "target": f"{threshold:g}%",
+                         "met": not missing(value) and value >= threshold})
+    return {"status": year["benchmark_status"], "rows": rows}
+
+
+def issue_summary(issues: pd.DataFrame, school: str, coaches: list[str]) -> dict[str, Any]:
+    """Issues in this school's rows, or in rows of its coaches that name no school."""
+    mine = issues[(issues["school"] == school) |
+                  ((issues["school"] == "") & issues["coach"].isin(coaches))]
+    where = mine.groupby(["source", "tab"]).size().reset_index(name="count")
+    return {"errors": int((mine["severity"] == Severity.ERROR.value).sum()),
+            "warnings": int((mine["severity"] == Severity.WARNING.value).sum()),
+            "where": [{"source": s, "tab": t, "count": int(n)}
+                      for s, t, n in where.itertuples(index=False)]}

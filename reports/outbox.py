@@ -1,0 +1,74 @@
+"""Delivery to a folder: one .eml per email (what a mail client opens), an HTML preview of each,
+and an index.html linking them. Rewriting the same week replaces its files, so a rerun never
+leaves two copies of a report."""
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import tempfile
+from email.message import EmailMessage
+from email.headerregistry import Address
+from email.utils import format_datetime
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reports.render import Email
+
+
+def build_message(email: Email, sender: str, reply_to: str | None, week: str,
+                  now: datetime) -> EmailMessage:
+    """multipart/alternative: plain text first, then HTML. Header values are set through the
+    email package's default policy, so text from a sheet cannot add a header."""
+    msg = EmailMessage()
+    msg["Subject"] = email.subject
+    msg["From"] = sender
+    msg["To"] = Address(display_name=email.to_name, addr_spec=email.to) if email.to else ""
+    if email.cc:
+        msg["Cc"] = ", ".join(email.cc)
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = message_id(week, email.key, email.to or "")
+    msg.set_content(email.text)
+    msg.add_alternative(email.html, subtype="html")
+    return msg
+
+
+def message_id(week: str, key: str, recipient: str) -> str:
+    """Stable per (week, school, recipient): a resend is recognisably the same message."""
+    digest = hashlib.sha256(recipient.lower().encode()).hexdigest()[:12]
+    return f"<{week}.{key}.{digest}@coaching-impact.invalid>"
+
+
+def write_outbox(emails: list[Email], folder: Path, *, sender: str, reply_to: str | None,
+                 week: str, now: datetime | None = None) -> list[Path]:
+    now = now or datetime.now(timezone.utc)
+    target = folder / week
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for email in emails:
+        if not email.to:
+            continue
+        msg = build_message(email, sender, reply_to, week, now)
+        written.append(_atomic_write(target / f"{email.key}.eml", msg.as_bytes()))
+        _atomic_write(target / f"{email.key}.html", email.html.encode("utf-8"))
+    _atomic_write(target / "index.html", index_page(emails, week).encode("utf-8"))
+    return written
+
+
+def index_page(emails: list[Email], week: str) -> str:
+    items = "\n".join(
+        f'<li><a href="{html.escape(e.key)}.html">{html.escape(e.school)}</a> — to '
+        f'{html.escape(e.to or "nobody: no principal email on the Schools tab")}</li>'
+        for e in emails)
+    return (f"<!doctype html><meta charset='utf-8'><title>Outbox {week}</title>"
+            f"<h1>Weekly reports, {week}</h1><ul>\n{items}\n</ul>\n")
+
+
+def _atomic_write(path: Path, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+    return path

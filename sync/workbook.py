@@ -1,0 +1,226 @@
+"""The embedded backend: local .xlsx workbooks, read and written with openpyxl.
+
+Reading hands the pipeline the normal form of `core.sources` (dates as Sheets serial numbers), so
+validation cannot tell a workbook from a Google spreadsheet. Writing replaces only the tabs the
+job owns, atomically: the new workbook is saved to a temporary file beside the old one and moved
+over it, so a crash leaves the previous file whole.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from core.errors import OutputError, TabOwnershipError
+from core.parse import date_to_serial
+from core.schema import TabKind
+from core.sources import RawTab, SourceProblem
+from core.summary import Table
+
+OWNER_NAME = "CoachingImpactOwner"
+"""Sheet-scoped defined name marking a tab as the job's own (travels with the tab if renamed)."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def open_for_reading(path: Path, source: str) -> tuple[Any, SourceProblem | None]:
+    try:
+        return load_workbook(path, read_only=True, data_only=True), None
+    except FileNotFoundError:
+        return None, SourceProblem(source, "", f"The workbook {path} does not exist. Check "
+                                   "the source's location: in the config (relative paths are "
+                                   "taken from the config file's folder).")
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        return None, SourceProblem(source, "", f"{path} could not be opened as an .xlsx "
+                                   f"workbook ({exc}). Save it as Excel .xlsx.")
+
+
+def read_workbook(path: Path, source: str, tabs: dict[TabKind, str], school: str | None,
+                  aliases: dict[TabKind, dict[str, list[str]]]
+                  ) -> tuple[list[RawTab], list[SourceProblem]]:
+    """Every configured tab of one workbook; a missing tab is a problem, the others still read."""
+    book, problem = open_for_reading(path, source)
+    if problem:
+        return [], [problem]
+    found, problems = [], []
+    try:
+        for kind, title in tabs.items():
+            sheet = find_sheet(book.sheetnames, title)
+            if sheet is None:
+                problems.append(missing_tab(source, title, kind, book.sheetnames, path))
+                continue
+            header, rows = sheet_values(book[sheet].iter_rows(values_only=True))
+            found.append(RawTab(source, sheet, kind, header, rows, school,
+                                aliases.get(kind, {})))
+    finally:
+        book.close()
+    return found, problems
+
+
+def find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """Exact title, else the one title equal to it ignoring case and outer spaces."""
+    if wanted in names:
+        return wanted
+    loose = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+    return loose[0] if len(loose) == 1 else None
+
+
+def missing_tab(source: str, title: str, kind: TabKind, names: Sequence[str],
+                where: object) -> SourceProblem:
+    return SourceProblem(source, title, (
+        f"No tab named '{title}' in {where} (its tabs: {', '.join(names)}). Rename the tab, "
+        f"or set the right name under tabs: {kind.value}: for this source in the config."))
+
+
+def sheet_values(rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[list[Any]]]:
+    """Header and data rows in normal form, trailing empty cells and rows trimmed."""
+    it = iter(rows)
+    first = next(it, ())
+    header = ["" if v is None else str(v).strip() for v in _trim(list(first))]
+    body = [_trim([normal_cell(v) for v in r]) for r in it]
+    while body and not body[-1]:
+        body.pop()
+    return header, body
+
+
+def _trim(cells: list[Any]) -> list[Any]:
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    return cells
+
+
+def normal_cell(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return date_to_serial(value)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return value
+
+
+# ---------------------------------------------------------------- writing
+
+
+class WorkbookTarget:
+    """The output workbook: the job's own tabs replaced whole, every other tab left as it was."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def read_owned(self, title: str) -> list[list[Any]]:
+        """Data rows of a tab the job owns (empty when absent): how the Run Log keeps history."""
+        if not self.path.exists():
+            return []
+        book = self._load()
+        if title not in book.sheetnames or not is_owned(book[title]):
+            return []
+        rows = list(book[title].iter_rows(min_row=2, values_only=True))
+        return [list(_trim(list(r))) for r in rows if any(v is not None for v in r)]
+
+    def write(self, tables: Sequence[Table]) -> None:
+        book = self._load() if self.path.exists() else None
+        fresh = book is None
+        if book is None:
+            book = Workbook()
+        else:
+            check_ownership(book, tables, self.path)
+        for table in tables:
+            replace_sheet(book, table)
+        if fresh:
+            book.remove(book.worksheets[0])
+        self._save(book)
+
+    def _load(self) -> Workbook:
+        try:
+            return load_workbook(self.path)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise OutputError(f"The output workbook {self.path} could not be opened ({exc}). "
+                              "Point output: location: at an .xlsx file or a new path.") from None
+
+    def _save(self, book: Workbook) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=self.path.parent)
+        os.close(fd)
+        try:
+            book.save(tmp)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise OutputError(f"Could not save {self.path}: {exc}. Check the folder exists and "
+                              "is writable, and that the file is not open elsewhere.") from None
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def is_owned(sheet: Worksheet) -> bool:
+    return OWNER_NAME in sheet.defined_names
+
+
+def check_ownership(book: Workbook, tables: Sequence[Table], path: Path) -> None:
+    clashes = [t.name for t in tables if t.name in book.sheetnames and not is_owned(book[t.name])]
+    if clashes:
+        names = ", ".join(f"'{c}'" for c in clashes)
+        raise TabOwnershipError(
+            f"{path} already has tab(s) {names} that this job did not create, so nothing was "
+            "written. Rename those tabs, or set output: location: to another workbook.")
+
+
+def replace_sheet(book: Workbook, table: Table) -> None:
+    index = len(book.sheetnames)
+    if table.name in book.sheetnames:
+        index = book.sheetnames.index(table.name)
+        book.remove(book[table.name])
+    sheet = book.create_sheet(table.name, index)
+    sheet.defined_names[OWNER_NAME] = DefinedName(OWNER_NAME, attr_text="TRUE")
+    fill_sheet(sheet, table)
+
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+
+
+def fill_sheet(sheet: Worksheet, table: Table) -> None:
+    sheet.append([safe_text(h) for h in table.header])
+    for cell in sheet[1]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(table.rows, start=2):
+        for c, value in enumerate(row, start=1):
+            write_cell(sheet.cell(row=r, column=c), value)
+    sheet.freeze_panes = "A2"
+    for c, title in enumerate(table.header, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = min(max(len(str(title)), 10), 40)
+
+
+def write_cell(cell: Any, value: Any) -> None:
+    """Typed values stay typed; text is always text, never a formula."""
+    if isinstance(value, str):
+        cell.value = safe_text(value)
+        cell.data_type = "s"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    else:
+        cell.value = value
+
+
+def safe_text(value: Any) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
