@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import pandas as pd
 
@@ -122,6 +123,11 @@ def split_list(series: pd.Series) -> pd.Series:
     """'A; B, C' -> ['A', 'B', 'C']; blank -> []."""
     return series.map(lambda v: [p for p in re.split(_LIST_SPLIT, v) if p]
                       if isinstance(v, str) else [])
+
+
+def enum_values(series: pd.Series) -> pd.Series:
+    """Vocabulary members as their text values; anything else (unknown, blank) as None."""
+    return series.map(lambda v: v.value if isinstance(v, Enum) else None)
 
 
 def lookup(keys: pd.Series, table: pd.DataFrame, key_col: str, value_col: str) -> pd.Series:
@@ -354,7 +360,7 @@ def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     inferred = pd.Series(CycleStatus.ACTIVE.value, index=frame.index, dtype=object)
     inferred[frame["start_date"] > today] = CycleStatus.PLANNED.value
     inferred[frame["end_date"] < today] = CycleStatus.COMPLETE.value
-    frame["status"] = status.map(lambda s: s.value if s is not None else None).fillna(inferred)
+    frame["status"] = enum_values(status).fillna(inferred)
 
 
 def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
@@ -376,7 +382,7 @@ def _approach(frame: pd.DataFrame, issues: IssueLog) -> pd.Series:
     issues.flag(frame, bad, "approach", "Approach", W,
                 "Unknown approach; use Student-centered, Teacher-centered or "
                 "Relationship-driven.")
-    return approach.map(lambda a: a.value if a is not None else None)
+    return enum_values(approach)
 
 
 def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
@@ -475,7 +481,7 @@ def _log_activity(frame: pd.DataFrame, issues: IssueLog) -> None:
     known = ", ".join(a.value for a in Activity)
     issues.flag(frame, bad, "activity", "Activity", E,
                 f"Not a known activity. Use one of: {known}.")
-    frame["activity"] = activity.map(lambda a: a.value if a is not None else None)
+    frame["activity"] = enum_values(activity)
     frame["coaching"] = ~activity.map(
         lambda a: a in (Activity.COACH_PL, Activity.OTHER_DUTIES)).astype(bool)
 
