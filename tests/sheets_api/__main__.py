@@ -1,0 +1,44 @@
+"""Command line: `python -m tests.sheets_api --port 8765 [--state FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .clock import SystemClock
+from .server import SheetsStandIn
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m tests.sheets_api",
+        description="Serve a local stand-in for the Google Sheets v4 API (and Drive v3 files).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default 8765)")
+    p.add_argument("--state", type=Path, help="JSON file to load spreadsheets from and save every change to")
+    p.add_argument("--open-access", action="store_true", help="let every bearer token read and write every spreadsheet")
+    p.add_argument("--quota", action="store_true", help="emulate the 60/min per-user read and write quotas")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    standin = SheetsStandIn(args.host, args.port, SystemClock(), args.state, args.open_access)
+    if args.quota:
+        standin.quota.enable()
+    standin.start()
+    print(f"Sheets API stand-in listening on {standin.url}", flush=True)
+    if args.state:
+        print(f"State file: {args.state}", flush=True)
+    try:
+        standin.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Errors shaped and worded as Google's APIs shape and word them.
+
+Handlers raise ApiError; the HTTP layer turns it into a status line and a JSON body, so the
+wording lives here, in one place, next to the evidence it was copied from.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+NOT_FOUND_MESSAGE = "Requested entity was not found."  # recorded
+PERMISSION_MESSAGE = "The caller does not have permission"  # recorded
+CELL_LIMIT = 10_000_000
+CELL_LIMIT_MESSAGE = (
+    "This action would increase the number of cells in the workbook above the limit of "
+    f"{CELL_LIMIT} cells."
+)
+
+
+class ApiError(Exception):
+    """An error response: HTTP code, canonical status and message (plus optional details)."""
+
+    def __init__(
+        self,
+        code: int,
+        status: str,
+        message: str,
+        details: Optional[list[dict[str, Any]]] = None,
+        drive_errors: Optional[list[dict[str, Any]]] = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
+        self.details = details
+        self.drive_errors = drive_errors
+
+    def body(self) -> dict[str, Any]:
+        """Sheets v4 shape {code, message, status}; Drive v3 shape {errors, code, message}."""
+        if self.drive_errors is not None:
+            return {"error": {"errors": self.drive_errors, "code": self.code, "message": self.message}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
+
+
+def invalid(message: str) -> ApiError:
+    """400 INVALID_ARGUMENT, the answer to nearly every bad Sheets request."""
+    return ApiError(400, "INVALID_ARGUMENT", message)
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "NOT_FOUND", NOT_FOUND_MESSAGE)
+
+
+def permission_denied() -> ApiError:
+    return ApiError(403, "PERMISSION_DENIED", PERMISSION_MESSAGE)
+
+
+def unparsable_range(text: str) -> ApiError:
+    return invalid(f"Unable to parse range: {text}")
+
+
+def unauthenticated() -> ApiError:
+    return ApiError(
+        401,
+        "UNAUTHENTICATED",
+        "Request is missing required authentication credential. Expected OAuth 2 access token, "
+        "login cookie or other valid authentication credential. See "
+        "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+    )
+
+
+def drive_error(code: int, reason: str, message: str, location: Optional[str] = None) -> ApiError:
+    """Drive v3 keeps the older `errors` list and has no `status` field."""
+    item: dict[str, Any] = {"message": message, "domain": "global", "reason": reason}
+    if location:
+        item.update({"locationType": "parameter", "location": location})
+    status = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}.get(code, "")
+    return ApiError(code, status, message, drive_errors=[item])
+
+
+def drive_file_not_found(file_id: str) -> ApiError:
+    return drive_error(404, "notFound", f"File not found: {file_id}.", "fileId")
+
+
+class RequestError(Exception):
+    "A batchUpdate sub-request is invalid; the caller prefixes `Invalid requests[i].kind: `."

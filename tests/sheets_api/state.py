@@ -1,0 +1,68 @@
+"""Saving and loading the stand-in's spreadsheets as one JSON file (for the CLI's --state)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .model import Sheet, Spreadsheet
+
+VERSION = 1
+
+
+def dump(spreadsheets: dict[str, Spreadsheet]) -> dict[str, Any]:
+    return {"version": VERSION, "spreadsheets": [_dump_spreadsheet(s) for s in spreadsheets.values()]}
+
+
+def _dump_spreadsheet(spreadsheet: Spreadsheet) -> dict[str, Any]:
+    return {
+        "spreadsheetId": spreadsheet.spreadsheet_id,
+        "properties": spreadsheet.properties,
+        "owner": spreadsheet.owner,
+        "shared": spreadsheet.shared,
+        "developerMetadata": spreadsheet.developer_metadata,
+        "created": spreadsheet.created,
+        "modified": spreadsheet.modified,
+        "sheets": [
+            {
+                "properties": sheet.properties,
+                "developerMetadata": sheet.developer_metadata,
+                "cells": [[r, c, cell] for (r, c), cell in sorted(sheet.cells.items())],
+            }
+            for sheet in spreadsheet.sheets
+        ],
+    }
+
+
+def load(data: dict[str, Any]) -> dict[str, Spreadsheet]:
+    if data.get("version") != VERSION:
+        raise ValueError(f"unsupported state file version {data.get('version')!r}; expected {VERSION}")
+    loaded = [_load_spreadsheet(item) for item in data.get("spreadsheets", [])]
+    return {s.spreadsheet_id: s for s in loaded}
+
+
+def _load_spreadsheet(item: dict[str, Any]) -> Spreadsheet:
+    sheets = [
+        Sheet(s["properties"], {(r, c): cell for r, c, cell in s.get("cells", [])}, s.get("developerMetadata", []))
+        for s in item["sheets"]
+    ]
+    return Spreadsheet(
+        item["spreadsheetId"], item["properties"], sheets, item["owner"], dict(item.get("shared", {})),
+        item.get("developerMetadata", []), float(item.get("created", 0)), float(item.get("modified", 0)),
+    )  # fmt: skip
+
+
+def save_file(path: Path, spreadsheets: dict[str, Spreadsheet]) -> None:
+    """Write atomically, so a crash mid-write never leaves half a state file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(dump(spreadsheets), out, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def load_file(path: Path) -> dict[str, Spreadsheet]:
+    return load(json.loads(path.read_text(encoding="utf-8")))
