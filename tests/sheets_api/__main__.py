@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -24,11 +25,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the server the same way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     standin = SheetsStandIn(args.host, args.port, SystemClock(), args.state, args.open_access)
     if args.quota:
         standin.quota.enable()
+    signal.signal(signal.SIGTERM, _interrupt)
     standin.start()
     print(f"Sheets API stand-in listening on {standin.url}", flush=True)
     if args.state:

@@ -62,7 +62,9 @@ class SheetsStandIn(SeedingApi):
         handler = type("BoundHandler", (_Handler,), {"standin": self})
         self._server = _Server(self._address, handler)
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-stand-in", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="sheets-stand-in", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -82,8 +84,9 @@ class SheetsStandIn(SeedingApi):
         self.stop()
 
     def serve_forever(self) -> None:
-        """Block serving requests (the command line's mode)."""
-        self.start()
+        """Block serving requests (the command line's mode); starts the server if needed."""
+        if self._thread is None:
+            self.start()
         assert self._thread is not None
         try:
             while self._thread.is_alive():
