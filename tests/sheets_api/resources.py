@@ -75,20 +75,20 @@ def grid_data(renderer: Renderer, target: Target) -> dict[str, Any]:
         data["startRow"] = target.r0
     if target.c0:
         data["startColumn"] = target.c0
-    stored = dict(target.sheet.cells_in(target.r0, target.r1, target.c0, target.c1))
-    if stored:
-        last_row = max(r for r, _ in stored)
-        data["rowData"] = [_row_data(renderer, target, stored, r) for r in range(target.r0, last_row + 1)]
+    by_row: dict[int, int] = {}
+    for (r, c), _cell in target.sheet.cells_in(target.r0, target.r1, target.c0, target.c1):
+        by_row[r] = max(by_row.get(r, -1), c)
+    if by_row:
+        data["rowData"] = [_row_data(renderer, target, r, by_row.get(r)) for r in range(target.r0, max(by_row) + 1)]
     data["rowMetadata"] = [{"pixelSize": 21} for _ in range(target.r1 - target.r0)]
     data["columnMetadata"] = [{"pixelSize": 100} for _ in range(target.c1 - target.c0)]
     return data
 
 
-def _row_data(renderer: Renderer, target: Target, stored: dict[tuple[int, int], Any], row: int) -> dict[str, Any]:
-    cols = [c for (r, c) in stored if r == row]
-    if not cols:
+def _row_data(renderer: Renderer, target: Target, row: int, last_col: Optional[int]) -> dict[str, Any]:
+    if last_col is None:
         return {}
-    return {"values": [_cell_data(renderer, target.sheet, row, c) for c in range(target.c0, max(cols) + 1)]}
+    return {"values": [_cell_data(renderer, target.sheet, row, c) for c in range(target.c0, last_col + 1)]}
 
 
 def _cell_data(renderer: Renderer, sheet: Sheet, row: int, col: int) -> dict[str, Any]:

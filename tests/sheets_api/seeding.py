@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping, Optional, Union
 from . import metadata
 from .a1 import parse_cells
 from .app import App
+from .errors import CELL_LIMIT
 from .model import OWNER, READER, WRITER, CellData, Sheet, Spreadsheet, Target
 from .render import FORMATTED, SERIAL, Renderer
 from .resources import new_spreadsheet
@@ -36,6 +37,8 @@ class SeedingApi:
             specs = {name: as_tab(spec) for name, spec in (tabs or {"Sheet1": []}).items()}
             sheets = [self._sheet_props(name, tab, i) for i, (name, tab) in enumerate(specs.items())]
             spreadsheet = new_spreadsheet(self.app.ids, title, owner, self.app.clock.now(), sheets, spreadsheet_id)
+            if not spreadsheet.within_cell_limit():
+                raise ValueError(f"{spreadsheet.total_cells()} cells is over Sheets' limit of {CELL_LIMIT}")
             for sheet, tab in zip(spreadsheet.sheets, specs.values()):
                 fill(sheet, tab.values)
                 for key, value in tab.metadata.items():

@@ -25,7 +25,7 @@ INSERT_OPTIONS = ("OVERWRITE", "INSERT_ROWS")
 
 def enum(value: Optional[str], allowed: tuple[str, ...], default: str, field: str, type_name: str) -> str:
     """Validate an enum parameter, worded like Google's proto parsing errors."""
-    if value in (None, "", f"{type_name.upper()}_UNSPECIFIED", "DIMENSION_UNSPECIFIED"):
+    if value in (None, "") or str(value).endswith("_UNSPECIFIED"):
         return default
     if value not in allowed:
         raise ApiError(
