@@ -50,6 +50,7 @@ def test_state_file_round_trip(tmp_path: Path) -> None:
     with SheetsStandIn(state_file=state) as second:
         assert second.values(sid, "Log") == [["a", "11/3/2026"]]
         assert second.developer_metadata(sid, "Log")[0]["metadataValue"] == "me"
+        assert second.create_spreadsheet("Another") != sid  # ids never collide with loaded ones
         response = second.session().put(
             f"https://sheets.googleapis.com/v4/spreadsheets/{sid}/values/Log!A2",
             json={"values": [["b"]]}, params={"valueInputOption": "RAW"}, timeout=5,

@@ -178,7 +178,7 @@ def new_sheet_properties(sheet_id: int, title: str, index: int, rows: int, cols:
 class Ids:
     """Id generation from one seeded RNG, so a test run's ids repeat from run to run."""
 
-    def __init__(self, seed: int = 20240101) -> None:
+    def __init__(self, seed: Optional[int] = 20240101) -> None:
         self.rng = random.Random(seed)
 
     def spreadsheet_id(self) -> str:

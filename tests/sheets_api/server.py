@@ -39,7 +39,7 @@ class SheetsStandIn(SeedingApi):
         clock: Optional[Clock] = None,
         state_file: Optional[Path] = None,
         open_access: bool = False,
-        seed: int = 20240101,
+        seed: Optional[int] = 20240101,
     ) -> None:
         self.clock: Clock = clock or ManualClock()
         self.app = App(self.clock, Ids(seed), open_access)
@@ -118,6 +118,7 @@ class SheetsStandIn(SeedingApi):
         assert self.state_file is not None
         if self.state_file.exists():
             self.app.spreadsheets.update(state.load_file(self.state_file))
+            self.app.ids = Ids(None)  # a fixed seed would hand out ids the loaded state already uses
         self.app.on_commit = self.save_state
 
     def save_state(self, path: Optional[Path] = None) -> None:
