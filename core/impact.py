@@ -215,9 +215,9 @@ def school_figures(data: Validated, logs: pd.DataFrame, cycles: pd.DataFrame, wi
     out["meeting_weeks"] = weeks_met.reindex(out.index).fillna(0)
     out["weeks_elapsed"] = elapsed if window == YTD else 1
     out["meeting_weeks_pct"] = pct_series(out["meeting_weeks"], out["weeks_elapsed"])
-    status = out.apply(lambda r: benchmark_status(r, settings.benchmarks), axis=1,
-                       result_type="expand")
-    out["benchmark_status"], out["benchmark_gaps"] = status[0], status[1]
+    status = [benchmark_status(row, settings.benchmarks) for _, row in out.iterrows()]
+    out["benchmark_status"] = [s for s, _ in status]
+    out["benchmark_gaps"] = [g for _, g in status]
     return out
 
 

@@ -85,7 +85,8 @@ def validate(tabs: Sequence[RawTab], ctx: Context,
 def _count(frame: pd.DataFrame, issue_frame: pd.DataFrame, log: IssueLog,
            kind: TabKind) -> TabCount:
     tabs = {(c.raw.source, c.raw.tab) for c in log.contexts if c.raw.kind is kind}
-    mine = issue_frame[[(s, t) in tabs for s, t in zip(issue_frame["source"], issue_frame["tab"])]]
+    keep = [(s, t) in tabs for s, t in zip(issue_frame["source"], issue_frame["tab"])]
+    mine = issue_frame.loc[pd.Series(keep, index=issue_frame.index, dtype=bool)]
     flagged = len(mine.dropna(subset=["row"]).drop_duplicates(["source", "tab", "row"]))
     return TabCount(len(frame), int(frame["_ok"].sum()) if len(frame) else 0, flagged)
 
