@@ -79,7 +79,10 @@ def test_drive_create_get_list_delete(sheets_api: SheetsStandIn, alice: Rest, bo
 def test_drive_list_query_forms(sheets_api: SheetsStandIn, alice: Rest) -> None:
     sheets_api.create_spreadsheet("Roster 2025", owner="alice")
     sheets_api.create_spreadsheet("Don't panic", owner="alice")
-    names = lambda q: sorted(f["name"] for f in alice.get(DRIVE, q=q)[1]["files"])  # noqa: E731
+
+    def names(q: str) -> list[str]:
+        return sorted(f["name"] for f in alice.get(DRIVE, q=q)[1]["files"])
+
     assert names("name contains 'roster' and trashed = false") == ["Roster 2025"]
     assert names("name = 'Don\\'t panic'") == ["Don't panic"]
     assert names("name != 'Roster 2025'") == ["Don't panic"]

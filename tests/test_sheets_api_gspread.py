@@ -7,11 +7,11 @@ import pytest
 import requests
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.credentials import Credentials
-from gspread.utils import ValueRenderOption
+from gspread.utils import ValueInputOption, ValueRenderOption
 
 from tests.sheets_api import SerialDate, SheetsStandIn, Tab, mount_endpoint_override
 
-LOG = [
+LOG: list[list[Any]] = [
     ["Date", "Coach", "Minutes", "Activity"],
     [SerialDate(46329), "Ana", 45, "planning"],
     [SerialDate(46330), "Ben", 30.5, "co-teaching"],
@@ -21,8 +21,8 @@ LOG = [
 @pytest.fixture
 def client(sheets_api: SheetsStandIn) -> gspread.Client:
     """Built exactly as the brief says: Credentials + an AuthorizedSession with the adapter."""
-    credentials = Credentials(token="test-token")
-    session = AuthorizedSession(credentials)
+    credentials = Credentials(token="test-token")  # type: ignore[no-untyped-call]
+    session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
     mount_endpoint_override(session, sheets_api.url)
     return gspread.Client(auth=credentials, session=session)
 
@@ -60,7 +60,7 @@ def test_batch_get(spreadsheet: gspread.Spreadsheet) -> None:
 
 def test_update_batch_update_and_append(sheets_api: SheetsStandIn, spreadsheet: gspread.Spreadsheet) -> None:
     sheet = spreadsheet.worksheet("Notes")
-    result = sheet.update([["=2*21", "2026-11-05"]], "A2", value_input_option="USER_ENTERED")
+    result = sheet.update([["=2*21", "2026-11-05"]], "A2", value_input_option=ValueInputOption.user_entered)
     assert result["updatedRange"] == "Notes!A2:B2"
     sheet.batch_update([{"range": "C1:C2", "values": [["c1"], ["c2"]]}])
     sheet.append_rows([["appended", "", "row"]])

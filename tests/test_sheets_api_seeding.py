@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_seeded_types_read_back_like_sheets(sheets_api: SheetsStandIn) -> None:
-    rows = [["Date", "Minutes", "Done", "Share", "Total"],
+    rows: list[list[Any]] = [["Date", "Minutes", "Done", "Share", "Total"],
             [SerialDate(46329), 45, True, 0.5, Formula("=SUM(B2:B3)")],
             [dt.date(2026, 11, 4), 30.5, False, None, ""]]  # fmt: skip
     sid = sheets_api.create_spreadsheet("Seeded", {"Log": Tab(rows, frozen_rows=1, metadata={"coaching-impact-owner": "job"})})

@@ -62,7 +62,10 @@ def test_bad_ranges(rest: Rest, sheet_id: str, a1: str, message: str) -> None:
 def test_render_options(sheets_api: SheetsStandIn, rest: Rest) -> None:
     row = [Formula("=4/2"), SerialDate(43831, "yyyy-mm-dd"), "string", 53, 0.12, True, Formula("=VLOOKUP(1,A1:B2,2)")]
     sid = sheets_api.create_spreadsheet("Render", {"Sheet1": [row]})
-    read = lambda **p: rest.read(sid, "Sheet1", **p)[1]["values"][0]  # noqa: E731
+
+    def read(**params: str) -> list[Any]:
+        return list(rest.read(sid, "Sheet1", **params)[1]["values"][0])
+
     assert read() == ["2", "2020-01-01", "string", "53", "0.12", "TRUE", "=VLOOKUP(1,A1:B2,2)"]
     assert read(valueRenderOption="UNFORMATTED_VALUE") == [2, 43831, "string", 53, 0.12, True, "=VLOOKUP(1,A1:B2,2)"]
     assert read(valueRenderOption="FORMULA") == ["=4/2", 43831, "string", 53, 0.12, True, "=VLOOKUP(1,A1:B2,2)"]
@@ -130,7 +133,7 @@ def test_batch_update_totals_and_atomicity(sheets_api: SheetsStandIn, rest: Rest
     assert (body["totalUpdatedRows"], body["totalUpdatedColumns"], body["totalUpdatedCells"], body["totalUpdatedSheets"]) == (2, 4, 8, 1)
     bad = [{"range": "'Sheet1'!A1", "values": [["changed"]]}, {"range": "Nope!A1", "values": [["x"]]}]
     status, body = rest.post(url, {"valueInputOption": "RAW", "data": bad})
-    assert status == 400 and body["error"]["message"] == "Unable to parse range: Nope!A1"
+    assert status == 400 and body["error"]["message"] == "Invalid data[1]: Unable to parse range: Nope!A1"
     assert sheets_api.values(sheet_id, "Sheet1")[0] == ["a", "b", "c", "d"]
 
 

@@ -70,7 +70,8 @@ def format_general(x: float) -> str:
 
 
 def is_date_format(number_format: Optional[dict[str, Any]]) -> bool:
-    return bool(number_format) and number_format.get("type") in DATE_TYPES
+    """Dates, times and date-times answer dateTimeRenderOption; other numbers ignore it."""
+    return number_format is not None and number_format.get("type") in DATE_TYPES
 
 
 def format_number(x: float, number_format: Optional[dict[str, Any]]) -> str:

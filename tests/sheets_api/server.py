@@ -137,7 +137,7 @@ class SheetsStandIn(SeedingApi):
 
         from .adapter import mount_endpoint_override
 
-        session = AuthorizedSession(Credentials(token=token))
+        session = AuthorizedSession(Credentials(token=token))  # type: ignore[no-untyped-call]
         mount_endpoint_override(session, self.url)
         return session
 

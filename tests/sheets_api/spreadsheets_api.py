@@ -31,7 +31,7 @@ def spreadsheets_create(app: App, call: Call) -> Reply:
     body = call.json()
     props = body.get("properties") or {}
     sheet_props = [s.get("properties") or {} for s in body.get("sheets") or []]
-    titles = [p.get("title") for p in sheet_props if p.get("title")]
+    titles = [str(p["title"]) for p in sheet_props if p.get("title")]
     if len(titles) != len({t.lower() for t in titles}):
         raise invalid("Invalid spreadsheet: duplicate sheet titles.")
     spreadsheet = new_spreadsheet(app.ids, props.get("title") or "Untitled spreadsheet", call.token, app.clock.now())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional
 
 from .app import App, Call, Reply
 from .errors import CELL_LIMIT_MESSAGE, ApiError, invalid
@@ -104,8 +105,10 @@ def values_batch_update(app: App, call: Call) -> Reply:
     spreadsheet = app.writable(call)
     body = call.json()
     option = ensure_option(body.get("valueInputOption"))
-    items = body.get("data") or []
-    results = [_update_one(spreadsheet, str(item.get("range", "")), item, option) for item in items]
+    results = []
+    for i, item in enumerate(body.get("data") or []):
+        with _field_errors(f"data[{i}]"):
+            results.append(_update_one(spreadsheet, str(item.get("range", "")), item, option))
     app.commit(spreadsheet)
     reply: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
     touched = [w for w, _ in results if w.cells]
@@ -119,6 +122,17 @@ def values_batch_update(app: App, call: Call) -> Reply:
     if responses:
         reply["responses"] = responses
     return 200, reply
+
+
+@contextmanager
+def _field_errors(field: str) -> Iterator[None]:
+    """Errors about one item of a body list name it, e.g. `Invalid data[1]: Unable to parse range: X`."""
+    try:
+        yield
+    except ApiError as error:
+        if error.code != 400:
+            raise
+        raise ApiError(error.code, error.status, f"Invalid {field}: {error.message}") from None
 
 
 def _totals(touched: list[Written]) -> dict[str, int]:
@@ -143,7 +157,10 @@ def values_clear(app: App, call: Call) -> Reply:
 
 def values_batch_clear(app: App, call: Call) -> Reply:
     spreadsheet = app.writable(call)
-    targets = [resolve(spreadsheet, str(text)) for text in call.json().get("ranges") or []]
+    targets = []
+    for i, text in enumerate(call.json().get("ranges") or []):
+        with _field_errors(f"ranges[{i}]"):
+            targets.append(resolve(spreadsheet, str(text)))
     for target in targets:
         clear_values(target)
     app.commit(spreadsheet)
