@@ -168,4 +168,4 @@ class Config(Strict):
     def path(self, location: str) -> Path:
         """A location from the config as a path, relative ones taken from the config's folder."""
         p = Path(location).expanduser()
-        return p if p.is_absolute() else (self.base_dir / p)
+        return (p if p.is_absolute() else self.base_dir / p).resolve()
