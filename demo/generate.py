@@ -699,6 +699,9 @@ DUTIES = (  # (spelling, minutes it takes) for other duties
     ("Testing", (90, 180)), ("test proctoring", (90,)), ("Lunch duty", (30,)), ("recess duty", (30,)),
     ("Admin", (30, 60)), ("Other", (30, 45)),
 )
+TYPED_KIND = {text: activity for activity, texts in SPELLINGS.items() for text in texts} | {
+    text: Activity.OTHER_DUTIES for text, _ in DUTIES}
+"""Each typed activity's meaning: what the job's ACTIVITY_LOOKUP says (checked at import)."""
 MINUTES = {
     Activity.PLANNING: (30, 45, 45), Activity.MODELING: (45, 60), Activity.CO_TEACHING: (45, 60, 60, 90),
     Activity.OBSERVATION: (30, 45), Activity.DEBRIEF: (30, 30, 45), Activity.STUDENT_WORK: (45, 60, 90),
@@ -715,7 +718,7 @@ PHASE_ACTIVITIES = {  # what a cycle week holds, by where it falls in the cycle
 }
 SUPPORT_ACTIVITIES = (Activity.PLANNING, Activity.OBSERVATION, Activity.OBSERVATION, Activity.DEBRIEF,
                       Activity.DEBRIEF, Activity.MODELING, Activity.CO_TEACHING)
-CYCLE_SHARE = {IMPLEMENT: 0.78, LAUNCH: 0.55, PRELAUNCH: 0.8}
+CYCLE_SHARE = {IMPLEMENT: 0.76, LAUNCH: 0.55, PRELAUNCH: 0.8}
 """Share of a week's sessions that are cycle work with two or more cycles running (4/5 of it with
 one); tuned for about 60%, 35% and 10% of minutes in cycles, as other work takes longer."""
 OTHER_WORK = {  # work outside cycles, in twentieths
@@ -885,13 +888,28 @@ def _week_sessions(week: _Week, count: int, ctx: _LogContext, rng: random.Random
     sessions += _pd_sessions(week, rng) + [_cycle_session(week, rng, entry) for entry in week.cycles]
     del sessions[count:]
     share = _cycle_chance(week, count, len(sessions), CYCLE_SHARE[schools[0].stage])
+    seen = {_same_session(s) for s in sessions}
     while len(sessions) < count:
-        if rng.random() < share:
-            sessions.append(_cycle_session(week, rng))
-        else:
-            school = _pick(rng, schools)
-            sessions.append(_other_session(week, school, ctx.teachers[school.name], rng))
+        for _ in range(5):  # a second identical session would look like a Form submitted twice
+            session = _random_session(week, share, schools, ctx, rng)
+            if _same_session(session) not in seen:
+                break
+        seen.add(_same_session(session))
+        sessions.append(session)
     return sessions
+
+
+def _random_session(week: _Week, share: float, schools: list[School], ctx: _LogContext,
+                    rng: random.Random) -> Session:
+    if rng.random() < share:
+        return _cycle_session(week, rng)
+    school = _pick(rng, schools)
+    return _other_session(week, school, ctx.teachers[school.name], rng)
+
+
+def _same_session(s: Session) -> tuple[object, ...]:
+    """What makes two log rows the same session to the job, whatever the spelling."""
+    return s.day, s.school, TYPED_KIND[s.activity], s.minutes, s.cycle_id, s.teacher
 
 
 def _weekly_counts(coach_weeks: list[tuple[Coach, dt.date]], log_rows: int | None,
@@ -1044,7 +1062,8 @@ def _form_log(sessions: list[Session], ctx: _LogContext,
     quirks = [PlantedRow(FORM_FILE, FORM_TAB, where[id(r)][0], "Date of Session",
                          "date blank: the job uses the Timestamp's date and warns") for r in blanks]
     quirks.append(PlantedRow(FORM_FILE, FORM_TAB, where[id(park)][0], "Teacher name",
-                             "'+Ms. Park' starts with '+': must stay text, never become a formula"))
+                             "'+Ms. Park' starts with '+': must stay text, never become a formula "
+                             "(not on the Teachers tab, so the job may warn)"))
     return rows, sorted(bad, key=lambda p: p.row), sorted(quirks, key=lambda p: p.row)
 
 
@@ -1240,11 +1259,8 @@ def planted_quirks(seed: int = SEED) -> tuple[PlantedRow, ...]:
 
 def _check_vocabulary() -> None:
     """Every spelling the demo types must mean what the job's vocabulary says it means."""
-    for activity, texts in SPELLINGS.items():
-        for text in texts:
-            assert ACTIVITY_LOOKUP[vocabulary_key(text)] is activity, text
-    for text, _ in DUTIES:
-        assert ACTIVITY_LOOKUP[vocabulary_key(text)] is Activity.OTHER_DUTIES, text
+    for text, activity in TYPED_KIND.items():
+        assert ACTIVITY_LOOKUP[vocabulary_key(text)] is activity, text
     assert vocabulary_key("Bus stuff") not in ACTIVITY_LOOKUP
     for approach, texts in APPROACH_TEXT.items():
         for text in filter(None, texts):
@@ -1263,7 +1279,8 @@ _check_vocabulary()
 def planted_table(rows: tuple[PlantedRow, ...]) -> str:
     """The planted rows as a Markdown table, as demo/README.md shows them."""
     lines = ["| Workbook | Tab | Row | Column | Problem |", "|---|---|---|---|---|"]
-    lines += [f"| {p.workbook} | {p.tab} | {p.row} | {p.column or '(whole row)'} | {p.problem} |" for p in rows]
+    lines += [f"| {p.workbook} | {p.tab} | {p.row} | {p.column or '(whole row)'} | {p.problem} |"
+              for p in rows]
     return "\n".join(lines)
 
 
