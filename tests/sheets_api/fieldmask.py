@@ -93,8 +93,12 @@ def mentions(tree: MaskTree, *path: str) -> bool:
 
 
 def apply_update(target: dict[str, Any], source: dict[str, Any], paths: list[Path]) -> dict[str, Any]:
-    """Copy each masked path from source into a copy of target; absent in source means reset."""
-    result = copy.deepcopy(target)
+    """Copy each masked path from source into a new version of target; absent in source means reset.
+
+    Only the dicts along each changed path are copied; untouched branches are shared with
+    `target`, which is safe because stored cells and properties are replaced, never edited.
+    """
+    result = dict(target)
     for path in paths:
         if path == ("*",):
             return copy.deepcopy(source)
@@ -113,13 +117,13 @@ def _copy_path(result: dict[str, Any], source: dict[str, Any], path: Path) -> No
             if node_src is None:
                 return
             child = {}
-            node_dst[part] = child
+        node_dst[part] = child = dict(child)
         node_dst = child
     if node_src is None:
         node_dst.pop(path[-1], None)
+        _prune_empty(result, path[:-1])
     else:
-        node_dst[path[-1]] = copy.deepcopy(node_src)
-    _prune_empty(result, path[:-1])
+        node_dst[path[-1]] = node_src
 
 
 def _prune_empty(result: dict[str, Any], path: Path) -> None:
