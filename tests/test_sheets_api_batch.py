@@ -176,3 +176,26 @@ def test_create_spreadsheet_directly(sheets_api: SheetsStandIn, rest: Rest) -> N
     status, body = rest.post(SHEETS, {"properties": {"title": "Made"}, "sheets": [{"properties": {"title": "Only"}}]})
     assert status == 200 and body["sheets"][0]["properties"]["title"] == "Only"
     assert sheets_api.owner_of(body["spreadsheetId"]) == "test-token"
+
+
+def test_update_developer_metadata_value(sheets_api: SheetsStandIn, rest: Rest, sid: str) -> None:
+    sheets_api.add_developer_metadata(sid, "Log", "coaching-impact-owner", "v1")
+    lookup = {"developerMetadataLookup": {"metadataKey": "coaching-impact-owner"}}
+    update = {"dataFilters": [lookup], "developerMetadata": {"metadataValue": "v2"}, "fields": "metadataValue"}
+    status, body = rest.batch(sid, {"updateDeveloperMetadata": update})
+    assert status == 200
+    assert body["replies"][0]["updateDeveloperMetadata"]["developerMetadata"][0]["metadataValue"] == "v2"
+    assert sheets_api.developer_metadata(sid, "Log")[0]["metadataValue"] == "v2"
+
+
+def test_move_and_hide_a_sheet(rest: Rest, sid: str) -> None:
+    props = {"sheetId": 0, "index": 2, "hidden": True}
+    rest.batch(sid, {"updateSheetProperties": {"properties": props, "fields": "index,hidden"}})
+    _, meta = rest.metadata(sid, fields="sheets.properties(title,index,hidden)")
+    assert meta["sheets"] == [{"properties": {"title": "Log", "index": 0}},
+                              {"properties": {"title": "Sheet1", "index": 1, "hidden": True}}]  # fmt: skip
+
+
+def test_spreadsheets_get_ranges_select_sheets(rest: Rest, sid: str) -> None:
+    _, body = rest.metadata(sid, ranges="Log!A1")
+    assert [s["properties"]["title"] for s in body["sheets"]] == ["Log"] and "data" not in body["sheets"][0]
