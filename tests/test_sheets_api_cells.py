@@ -63,7 +63,7 @@ def test_objects_are_not_values() -> None:
 @pytest.mark.parametrize(
     "number, shown",
     [(2.0, "2"), (1.5, "1.5"), (0.1 + 0.2, "0.3"), (1 / 3, "0.3333333333"), (-0.25, "-0.25"),
-     (123456789.0, "123456789"), (1e20, "1.00E+20"), (0.0, "0")],
+     (123456789.0, "123456789"), (1e20, "1E+20"), (1.5e-12, "1.5E-12"), (0.0, "0")],
 )  # fmt: skip
 def test_general_format(number: float, shown: str) -> None:
     assert format_general(number) == shown

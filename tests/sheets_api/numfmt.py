@@ -59,7 +59,8 @@ def format_general(x: float) -> str:
     if x == 0:
         return "0"
     if abs(x) >= 1e15 or abs(x) < 1e-10:
-        return _scientific(x, 2)
+        mantissa, _, exponent = _scientific(x, 9).partition("E")
+        return mantissa.rstrip("0").rstrip(".") + "E" + exponent
     rounded = round(x, 10)
     text = f"{rounded:.15g}"
     if "e" in text:
