@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 SHEETS_EPOCH = dt.date(1899, 12, 30)
@@ -22,49 +23,51 @@ _BAD = object()  # a cell that holds something but not a value of the wanted typ
 
 
 def is_blank(value: Any) -> bool:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
 
 
-def blank_mask(series: pd.Series) -> pd.Series:
-    return series.map(is_blank, na_action=None).astype(bool)
+def per_distinct(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """`func` applied once per distinct cell and spread back over the rows (vectorised take)."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    answers = np.empty(len(uniques) + 1, dtype=object)
+    answers[:-1] = [func(u) for u in uniques]
+    answers[-1] = func(None)  # code -1: missing cells
+    return pd.Series(answers[codes], index=series.index, dtype=object)
 
 
 def map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> tuple[pd.Series, pd.Series]:
-    """Apply `func` once per distinct cell; return (values, bad mask). `func` returns _BAD or None."""
-    uniques = pd.unique(series.astype(object))
-    mapping = {}
-    for u in uniques:
-        mapping[_hashable(u)] = None if is_blank(u) else func(u)
-    results = series.astype(object).map(lambda v: mapping[_hashable(v)])
-    bad = results.map(lambda r: r is _BAD).astype(bool)
+    """Parse each distinct cell once; return (values, bad mask). Blank cells are None, not bad."""
+    results = per_distinct(series, lambda v: None if is_blank(v) else func(v))
+    bad = per_distinct(results, lambda r: r is _BAD).astype(bool)
     return results.where(~bad, None), bad
 
 
-def _hashable(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+def blank_mask(series: pd.Series) -> pd.Series:
+    return per_distinct(series, is_blank).astype(bool)
 
 
 # ---------------------------------------------------------------- text
 
 
+def text_of(v: Any) -> str:
+    """A cell as single-spaced text; 12.0 typed in a number cell reads as '12'."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return " ".join(str(v).split())
+
+
 def clean_text(series: pd.Series) -> pd.Series:
     """Stripped single-spaced text; blanks become None. Numbers typed into text cells stay text."""
-    def one(v: Any) -> Any:
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return " ".join(str(v).split())
-    return map_distinct(series, one)[0]
+    return map_distinct(series, text_of)[0]
 
 
 def name_key(series: pd.Series) -> pd.Series:
     """Matching key for names, schools and emails: case and spacing ignored."""
-    return clean_text(series).map(lambda v: v.casefold() if isinstance(v, str) else None)
+    return map_distinct(series, lambda v: text_of(v).casefold())[0]
 
 
 # ---------------------------------------------------------------- dates

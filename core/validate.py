@@ -18,7 +18,8 @@ from core import parse
 from core.headers import read_tabs
 from core.issues import KIND_LABELS, IssueLog
 from core.schema import (
-    ACTIVITY_LOOKUP, APPROACH_LOOKUP, STAGE_LOOKUP, STATUS_LOOKUP, Activity, CycleStatus,
+    ACTIVITY_LOOKUP, APPROACH_LOOKUP, NON_COACHING, STAGE_LOOKUP, STATUS_LOOKUP, Activity,
+    CycleStatus,
     Severity, TabKind, vocabulary_key)
 from core.sources import RawTab, SourceProblem
 
@@ -85,8 +86,8 @@ def validate(tabs: Sequence[RawTab], ctx: Context,
 def _count(frame: pd.DataFrame, issue_frame: pd.DataFrame, log: IssueLog,
            kind: TabKind) -> TabCount:
     tabs = {(c.raw.source, c.raw.tab) for c in log.contexts if c.raw.kind is kind}
-    keep = [(s, t) in tabs for s, t in zip(issue_frame["source"], issue_frame["tab"])]
-    mine = issue_frame.loc[pd.Series(keep, index=issue_frame.index, dtype=bool)]
+    keys = pd.MultiIndex.from_frame(issue_frame[["source", "tab"]].astype(object))
+    mine = issue_frame.loc[keys.isin(list(tabs))] if tabs else issue_frame.iloc[0:0]
     flagged = len(mine.dropna(subset=["row"]).drop_duplicates(["source", "tab", "row"]))
     return TabCount(len(frame), int(frame["_ok"].sum()) if len(frame) else 0, flagged)
 
@@ -121,19 +122,24 @@ def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name
 
 
 def split_list(series: pd.Series) -> pd.Series:
-    """'A; B, C' -> ['A', 'B', 'C']; blank -> []."""
-    return series.map(lambda v: [p for p in re.split(_LIST_SPLIT, v) if p]
-                      if isinstance(v, str) else [])
+    """'A; B, C' -> ('A', 'B', 'C'); blank -> ()."""
+    return parse.per_distinct(series, lambda v: tuple(p for p in re.split(_LIST_SPLIT, v) if p)
+                              if isinstance(v, str) else ())
 
 
 def enum_values(series: pd.Series) -> pd.Series:
     """Vocabulary members as their text values; anything else (unknown, blank) as None."""
-    return series.map(lambda v: v.value if isinstance(v, Enum) else None)
+    return parse.per_distinct(series, lambda v: v.value if isinstance(v, Enum) else None)
+
+
+def is_email(series: pd.Series) -> pd.Series:
+    return parse.per_distinct(series, lambda e: isinstance(e, str) and bool(_EMAIL.match(e))) \
+        .astype(bool)
 
 
 def lookup(keys: pd.Series, table: pd.DataFrame, key_col: str, value_col: str) -> pd.Series:
     mapping = dict(zip(table[key_col], table[value_col]))
-    return keys.map(lambda k: mapping.get(k) if isinstance(k, str) else None)
+    return parse.per_distinct(keys, lambda k: mapping.get(k) if isinstance(k, str) else None)
 
 
 # ---------------------------------------------------------------- rosters
@@ -157,7 +163,7 @@ def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
                 "Prelaunch, Launch, or Implement, monitor & adjust.")
     frame["stage"] = stage
     email = parse.clean_text(frame["principal_email"])
-    bad_email = ~email.map(lambda e: isinstance(e, str) and bool(_EMAIL.match(e))).astype(bool)
+    bad_email = ~is_email(email)
     issues.flag(frame, bad_email, "principal_email", "Principal email", W,
                 "No valid principal email, so no weekly report can be sent to this school. "
                 "Enter an address like name@district.org.")
@@ -191,10 +197,10 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
     flag_duplicates(frame, issues, ["key"], "coach", "Coach",
                     "This coach is listed twice; keep one row and list all their schools in it")
     email = parse.clean_text(frame["email"])
-    bad_email = email.notna() & ~email.map(lambda e: isinstance(e, str) and bool(_EMAIL.match(e)))
+    bad_email = email.notna() & ~is_email(email)
     issues.flag(frame, bad_email, "email", "Email", W,
                 "Not an email address; rows logged under this email will not match the coach.")
-    frame["email"] = email.where(~bad_email.astype(bool), None)
+    frame["email"] = email.where(~bad_email, None)
     frame["email_key"] = parse.name_key(frame["email"])
     fte, bad_fte = parse.parse_numbers(frame["fte"])
     issues.flag(frame, bad_fte, "fte", "FTE", W, "FTE should be a number such as 1 or 0.5.")
@@ -207,8 +213,7 @@ def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
                         issues: IssueLog) -> pd.DataFrame:
     pairs = frame.assign(school_text=split_list(parse.clean_text(frame["schools"])))
     pairs = pairs.explode("school_text")
-    pairs["school"] = lookup(pairs["school_text"].map(
-        lambda s: s.casefold() if isinstance(s, str) else None), schools, "key", "school")
+    pairs["school"] = lookup(parse.name_key(pairs["school_text"]), schools, "key", "school")
     unknown = pairs["school_text"].notna() & pairs["school"].isna()
     bad_rows = pairs.index[unknown].unique()
     mask = frame.index.isin(bad_rows)
@@ -267,7 +272,7 @@ class References:
         """The coach's school where they serve exactly one."""
         counts = self.coach_schools.groupby("coach")["school"].agg(list)
         single = {c: s[0] for c, s in counts.items() if len(s) == 1}
-        return coaches.map(lambda c: single.get(c) if isinstance(c, str) else None)
+        return parse.per_distinct(coaches, lambda c: single.get(c) if isinstance(c, str) else None)
 
     def teacher_school(self, teachers: pd.Series) -> pd.Series:
         return lookup(parse.name_key(teachers), self.teachers, "key", "school")
@@ -302,7 +307,7 @@ def check_cycles(frame: pd.DataFrame, refs: References, ctx: Context,
 
 
 def cycle_ids(series: pd.Series) -> pd.Series:
-    return parse.clean_text(series).map(lambda v: v.upper() if isinstance(v, str) else None)
+    return parse.map_distinct(series, lambda v: parse.text_of(v).upper())[0]
 
 
 def _cycle_people(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
@@ -428,7 +433,7 @@ def _scores(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
 
 def check_logs(frame: pd.DataFrame, refs: References, cycles: pd.DataFrame, ctx: Context,
                issues: IssueLog) -> pd.DataFrame:
-    """Columns: date, coach, school, teachers (list), cycle_id (valid or None), activity,
+    """Columns: date, coach, school, teachers (tuple), cycle_id (valid or None), activity,
     coaching (bool), minutes, approach."""
     _log_coach(frame, refs, issues)
     _resolve_school(frame, refs, issues, None)
@@ -483,8 +488,7 @@ def _log_activity(frame: pd.DataFrame, issues: IssueLog) -> None:
     issues.flag(frame, bad, "activity", "Activity", E,
                 f"Not a known activity. Use one of: {known}.")
     frame["activity"] = enum_values(activity)
-    frame["coaching"] = ~activity.map(
-        lambda a: a in (Activity.COACH_PL, Activity.OTHER_DUTIES)).astype(bool)
+    frame["coaching"] = ~parse.per_distinct(activity, lambda a: a in NON_COACHING).astype(bool)
 
 
 def _log_minutes(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
@@ -510,20 +514,25 @@ def _log_cycle(frame: pd.DataFrame, cycles: pd.DataFrame, issues: IssueLog) -> N
 
 
 def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
-    names = split_list(parse.clean_text(frame["teacher"]))
-    if len(refs.teachers):
-        roster = dict(zip(refs.teachers["key"], refs.teachers["teacher"]))
-        unknown = names.map(lambda ns: any(n.casefold() not in roster for n in ns))
-        issues.flag(frame, unknown, "teacher", "Teacher", W,
-                    "Not on the Teachers tab; check the spelling so this teacher is counted "
-                    "once.")
-        names = names.map(lambda ns: [roster.get(n.casefold(), n) for n in ns])
-    frame["teachers"] = names
+    """Teacher names as on the roster; one cell may name several teachers."""
+    typed = parse.clean_text(frame["teacher"])
+    roster = dict(zip(refs.teachers["key"], refs.teachers["teacher"]))
+
+    def resolve(cell: object) -> tuple[tuple[str, ...], bool]:
+        if not isinstance(cell, str):
+            return (), False
+        names = [n for n in re.split(_LIST_SPLIT, cell) if n]
+        unknown = bool(roster) and any(n.casefold() not in roster for n in names)
+        return tuple(roster.get(n.casefold(), n) for n in names), unknown
+    unknown = parse.per_distinct(typed, lambda c: resolve(c)[1]).astype(bool)
+    issues.flag(frame, unknown, "teacher", "Teacher", W,
+                "Not on the Teachers tab; check the spelling so this teacher is counted once.")
+    frame["teachers"] = parse.per_distinct(typed, lambda c: resolve(c)[0])
+    frame["_teacher_key"] = typed.fillna("").str.casefold()
 
 
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
     keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach"]
-    frame["_teacher_key"] = frame["teachers"].map(lambda ns: "|".join(ns))
     frame["_notes_key"] = parse.clean_text(frame["notes"]).fillna("")
     flag_duplicates(frame, issues, keys + ["_teacher_key", "_notes_key"], "date", "Date",
                     "Same session as another row; the form was probably submitted twice. "
