@@ -154,6 +154,8 @@ class Config(Strict):
     output: Output
     delivery: Delivery = Delivery()
     district_staff: list[Recipient] = []
+    state: str = "out/state.sqlite"
+    """SQLite file for what must survive between runs (sent emails, run history)."""
     base_dir: Path = Path(".")
     """Directory relative paths are resolved against (the config file's); set by the loader."""
 
