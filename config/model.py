@@ -6,6 +6,7 @@ live here: they come from the environment, named by keys ending in `_env`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -87,6 +88,30 @@ class Source(Strict):
     """The school every row belongs to, for a per-school source whose rows name no school."""
     aliases: Aliases = {}
 
+    @model_validator(mode="after")
+    def _location(self) -> "Source":
+        _check_location(self.backend, self.location)
+        return self
+
+
+_SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+_SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
+
+
+def spreadsheet_id(location: str) -> str | None:
+    """The ID in a Google spreadsheet URL, or the location itself when it is an ID."""
+    found = _SHEET_URL.search(location)
+    if found:
+        return found[1]
+    return location.strip() if _SHEET_ID.match(location.strip()) else None
+
+
+def _check_location(backend: Backend, location: str) -> None:
+    if backend is Backend.GOOGLE and spreadsheet_id(location) is None:
+        raise ValueError(
+            f"location '{location}' is not a Google spreadsheet ID or URL; copy the address of "
+            "the spreadsheet (https://docs.google.com/spreadsheets/d/.../edit) from the browser")
+
 
 class Benchmark(Strict):
     """Thresholds a school at one implementation stage is expected to meet (percentages)."""
@@ -131,6 +156,26 @@ class Output(Strict):
     backend: Backend = Backend.WORKBOOK
     location: str = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _location(self) -> "Output":
+        _check_location(self.backend, self.location)
+        return self
+
+
+class Google(Strict):
+    """How to reach Google Sheets. Secrets stay in the environment; these name the variables."""
+
+    credentials_env: str = "GOOGLE_APPLICATION_CREDENTIALS"
+    """Environment variable holding the path of the service account's JSON key file."""
+    endpoint: str | None = None
+    """Send all Sheets traffic here instead (a local stand-in); SHEETS_API_ENDPOINT also works."""
+    token_env: str = "SHEETS_API_TOKEN"
+    """With an endpoint override: environment variable holding the bearer token to send."""
+    reads_per_minute: int = Field(60, ge=1)
+    writes_per_minute: int = Field(60, ge=1)
+    timeout_seconds: float = Field(30, gt=0)
+    max_attempts: int = Field(6, ge=1, le=20)
+
 
 class Recipient(Strict):
     name: str = Field(min_length=1)
@@ -152,6 +197,7 @@ class Config(Strict):
     """Extra header aliases applied to every source."""
     settings: Settings = Settings()
     output: Output
+    google: Google = Google()
     delivery: Delivery = Delivery()
     district_staff: list[Recipient] = []
     state: str = "out/state.sqlite"

@@ -1,10 +1,10 @@
-"""Route Google API traffic to another base URL with a requests transport adapter.
+"""Route Google API traffic to another base URL (the endpoint override) with a requests adapter.
 
 Why an adapter: gspread (and google-auth's AuthorizedSession) build absolute URLs on
 https://sheets.googleapis.com and https://www.googleapis.com. Mounting this adapter on the session
 for those prefixes rewrites each request's scheme, host and port just before it is sent, so the
-client code runs unmodified - no monkeypatching, no changed URLs in gspread. The product can reuse
-the same piece for a configurable endpoint override.
+client code runs unmodified - no monkeypatching, no changed URLs in gspread. The job uses it for
+`google.endpoint` / SHEETS_API_ENDPOINT (a local Sheets API stand-in); the tests' stand-in too.
 
     session = AuthorizedSession(Credentials(token="test-token"))
     mount_endpoint_override(session, "http://127.0.0.1:8765")

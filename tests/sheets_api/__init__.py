@@ -4,7 +4,7 @@ Start it with the `sheets_api` pytest fixture (tests/sheets_api/fixtures.py) or 
 line with `python -m tests.sheets_api --port 8765`. See README.md in this directory.
 """
 
-from .adapter import EndpointOverrideAdapter, mount_endpoint_override
+from sync.endpoint import EndpointOverrideAdapter, mount_endpoint_override
 from .clock import ManualClock, SystemClock
 from .seed import Formula, SerialDate, Tab
 from .server import SheetsStandIn

@@ -135,7 +135,7 @@ class SheetsStandIn(SeedingApi):
         from google.auth.transport.requests import AuthorizedSession
         from google.oauth2.credentials import Credentials
 
-        from .adapter import mount_endpoint_override
+        from sync.endpoint import mount_endpoint_override
 
         session = AuthorizedSession(Credentials(token=token))  # type: ignore[no-untyped-call]
         mount_endpoint_override(session, self.url)
