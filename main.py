@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from config.loader import load_config
 from config.model import Config
 from core.errors import ConfigError, JobError
-from core.impact import Impact, compute_impact
-from core.schema import OutputTab
+from core.impact import compute_impact
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
 from reports import console
@@ -26,7 +25,7 @@ from reports.context import school_contexts
 from reports.outbox import write_outbox
 from reports.render import Email, render_all
 from reports.tabs import summary_tables
-from sync.sources import output_target, read_sources
+from sync.sources import connect_google, output_target, read_sources
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -43,7 +42,8 @@ class RunResult:
 def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetime) -> RunResult:
     """The whole job, one step per line."""
     console.step("Reading sources")
-    tabs, problems = read_sources(config)
+    google = connect_google(config)
+    tabs, problems = read_sources(config, google)
     console.step("Validating rows")
     data = validate(tabs, validation_context(config, now), config.aliases, problems)
     require_rosters(data)
@@ -52,16 +52,16 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     console.step("Rendering principal emails")
     emails = render_all(school_contexts(impact, data, config),
                         cc_coaches=config.delivery.cc_coaches)
-    target = output_target(config)
-    tables = summary_tables(config, impact, data, target, emails, now=now, dry_run=dry_run)
+    target = output_target(config, google)
+    summary = summary_tables(config, impact, data, emails, now=now)
     if dry_run:
-        console.dry_run(tables, emails, target.describe(), config.path(config.delivery.outbox))
+        console.dry_run(summary.tables, emails, target.describe(), config.path(config.delivery.outbox))
         return RunResult(week, data, [], emails, 0)
-    console.step(f"Writing {len(tables)} summary tabs to {target.describe()}")
-    target.write(tables)
+    console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
+    target.write(summary.tables, summary.run_log_entry)
     console.step("Delivering emails to the outbox")
     sent = deliver(config, emails, week, now)
-    return RunResult(week, data, [t.name for t in tables], emails, sent)
+    return RunResult(week, data, summary.names, emails, sent)
 
 
 def validation_context(config: Config, now: dt.datetime) -> Context:

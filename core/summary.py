@@ -17,6 +17,14 @@ from core.schema import RUN_LOG_HEADER, STAGE_LABELS, Activity, OutputTab, Stage
 
 
 @dataclass(frozen=True)
+class Link:
+    """A cell that opens `url`: written as text carrying a link, never as a formula."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     header: list[str]
@@ -159,9 +167,17 @@ def issues_table(issues: pd.DataFrame) -> Table:
               "What to fix", "Link"]
     cols = ["coach", "school", "source", "tab", "row", "column", "value", "severity",
             "message", "link"]
-    rows = [[None if missing(v) or v is pd.NA else (int(v) if c == "row" else v)
-             for c, v in zip(cols, rec)] for rec in issues[cols].itertuples(index=False)]
+    rows = [[_issue_cell(c, v) for c, v in zip(cols, rec)]
+            for rec in issues[cols].itertuples(index=False)]
     return Table(OutputTab.DATA_ISSUES, header, rows)
+
+
+def _issue_cell(column: str, value: Any) -> Any:
+    if value is pd.NA or missing(value) or value == "":
+        return None
+    if column == "row":
+        return int(value)
+    return Link("open the cell", value) if column == "link" else value
 
 
 def run_log_table(previous: list[list[Any]], entry: list[Any]) -> Table:

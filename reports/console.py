@@ -68,6 +68,7 @@ def dry_run(tables: list[Table], emails: list[Email], output: str, outbox: Path)
     say("Dry run: nothing was written or sent. A real run would:")
     for t in tables:
         say(f"  write tab '{t.name}' ({len(t.rows)} rows) to {output}")
+    say(f"  add this run's row to tab 'Run Log' in {output}")
     for e in emails:
         where = f"to {e.to}" if e.to else "to nobody (no principal email)"
         say(f"  deliver '{e.subject}' {where} via {outbox}")

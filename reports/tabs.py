@@ -2,24 +2,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from dataclasses import dataclass
 
 from config.model import Config
 from core.display import Privacy
 from core.impact import Impact
 from core.schema import OutputTab, Severity
 from core.summary import (Table, coaches_table, cycles_table, district_table, issues_table,
-                          run_log_table, schools_table)
+                          schools_table)
 from core.validate import Validated
 from reports.render import Email
 
 
-class Target(Protocol):
-    def read_owned(self, title: str) -> list[list[object]]: ...
+@dataclass(frozen=True)
+class SummaryTabs:
+    tables: list[Table]
+    """The tabs replaced whole on every run."""
+    run_log_entry: list[object]
+    """The one row this run adds to the Run Log tab (which keeps every earlier run's row)."""
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.tables] + [OutputTab.RUN_LOG]
 
 
-def summary_tables(config: Config, impact: Impact, data: Validated, target: Target,
-                   emails: list[Email], *, now: dt.datetime, dry_run: bool) -> list[Table]:
+def summary_tables(config: Config, impact: Impact, data: Validated, emails: list[Email], *,
+                   now: dt.datetime) -> SummaryTabs:
     privacy = Privacy(config.settings.min_n, coded=False)
     tables = [
         schools_table(impact, privacy),
@@ -28,10 +36,8 @@ def summary_tables(config: Config, impact: Impact, data: Validated, target: Targ
         district_table(impact, privacy, config.district.name),
         issues_table(data.issues),
     ]
-    previous = [] if dry_run else target.read_owned(OutputTab.RUN_LOG)
-    entry = run_log_entry(config, impact, data, [t.name for t in tables] + [OutputTab.RUN_LOG],
-                          emails, now)
-    return tables + [run_log_table(previous, entry)]
+    names = [t.name for t in tables] + [OutputTab.RUN_LOG]
+    return SummaryTabs(tables, run_log_entry(config, impact, data, names, emails, now))
 
 
 def run_log_entry(config: Config, impact: Impact, data: Validated, tabs: list[str],

@@ -1,37 +1,50 @@
-"""Reading every source listed in the config, whatever its backend; one bad source never stops
-the others."""
+"""Reading every source listed in the config, whatever its backend, and finding the output.
+One bad source never stops the others."""
 from __future__ import annotations
 
-from config.model import Backend, Config, Source
-from core.errors import ConfigError
+from config.model import Backend, Config, Source, spreadsheet_id
 from core.sources import RawTab, SourceProblem
+from sync.google_api import GoogleConnection, connect
+from sync.google_read import read_google
+from sync.google_write import GoogleTarget
 from sync.workbook import WorkbookTarget, read_workbook
 
 
-def read_sources(config: Config) -> tuple[list[RawTab], list[SourceProblem]]:
+def uses_google(config: Config) -> bool:
+    backends = {s.backend for s in config.sources} | {config.output.backend}
+    return Backend.GOOGLE in backends
+
+
+def connect_google(config: Config) -> GoogleConnection | None:
+    """One connection (and one quota pacer) for the whole run; None when nothing is on Google."""
+    return connect(config.google) if uses_google(config) else None
+
+
+def read_sources(config: Config, google: GoogleConnection | None = None
+                 ) -> tuple[list[RawTab], list[SourceProblem]]:
+    if google is None:
+        google = connect_google(config)
     tabs: list[RawTab] = []
     problems: list[SourceProblem] = []
     for source in config.sources:
-        found, trouble = read_source(config, source)
+        found, trouble = read_source(config, source, google)
         tabs += found
         problems += trouble
     return tabs, problems
 
 
-def read_source(config: Config, source: Source) -> tuple[list[RawTab], list[SourceProblem]]:
-    if source.backend is Backend.WORKBOOK:
-        return read_workbook(config.path(source.location), source.name, dict(source.tabs),
-                             source.school, dict(source.aliases))
-    return [], [SourceProblem(source.name, "", backend_missing(source.backend))]
+def read_source(config: Config, source: Source, google: GoogleConnection | None
+                ) -> tuple[list[RawTab], list[SourceProblem]]:
+    if source.backend is Backend.GOOGLE and google is not None:
+        return read_google(google, source)
+    return read_workbook(config.path(source.location), source.name, dict(source.tabs),
+                         source.school, dict(source.aliases))
 
 
-def backend_missing(backend: Backend) -> str:
-    return (f"The '{backend.value}' backend is not available in this version; use backend: "
-            "workbook with an .xlsx export meanwhile.")
-
-
-def output_target(config: Config) -> WorkbookTarget:
+def output_target(config: Config, google: GoogleConnection | None = None
+                  ) -> WorkbookTarget | GoogleTarget:
     """Where the summary tabs go."""
-    if config.output.backend is not Backend.WORKBOOK:
-        raise ConfigError(f"output.backend: {backend_missing(config.output.backend)}")
+    if config.output.backend is Backend.GOOGLE:
+        conn = google or connect(config.google)
+        return GoogleTarget(conn, spreadsheet_id(config.output.location) or "")
     return WorkbookTarget(config.path(config.output.location))

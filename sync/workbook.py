@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import OutputError, TabOwnershipError
-from core.parse import date_to_serial
-from core.schema import TabKind
+from core.schema import OutputTab, TabKind
 from core.sources import RawTab, SourceProblem
-from core.summary import Table
+from core.summary import Link, Table, run_log_table
+from sync.common import find_sheet, missing_tab, sheet_values, trim_row
 
 OWNER_NAME = "CoachingImpactOwner"
 """Sheet-scoped defined name marking a tab as the job's own (travels with the tab if renamed)."""
@@ -70,48 +70,6 @@ def read_workbook(path: Path, source: str, tabs: dict[TabKind, str], school: str
     return found, problems
 
 
-def find_sheet(names: Sequence[str], wanted: str) -> str | None:
-    """Exact title, else the one title equal to it ignoring case and outer spaces."""
-    if wanted in names:
-        return wanted
-    loose = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
-    return loose[0] if len(loose) == 1 else None
-
-
-def missing_tab(source: str, title: str, kind: TabKind, names: Sequence[str],
-                where: object) -> SourceProblem:
-    return SourceProblem(source, title, (
-        f"No tab named '{title}' in {where} (its tabs: {', '.join(names)}). Rename the tab, "
-        f"or set the right name under tabs: {kind.value}: for this source in the config."))
-
-
-def sheet_values(rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[list[Any]]]:
-    """Header and data rows in normal form, trailing empty cells and rows trimmed."""
-    it = iter(rows)
-    first = next(it, ())
-    header = ["" if v is None else str(v).strip() for v in _trim(list(first))]
-    body = [_trim([normal_cell(v) for v in r]) for r in it]
-    while body and not body[-1]:
-        body.pop()
-    return header, body
-
-
-def _trim(cells: list[Any]) -> list[Any]:
-    while cells and (cells[-1] is None or cells[-1] == ""):
-        cells.pop()
-    return cells
-
-
-def normal_cell(value: Any) -> Any:
-    if isinstance(value, (dt.datetime, dt.date)):
-        return date_to_serial(value)
-    if isinstance(value, dt.time):
-        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 86400
-    return value
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -124,22 +82,15 @@ class WorkbookTarget:
     def describe(self) -> str:
         return str(self.path)
 
-    def read_owned(self, title: str) -> list[list[Any]]:
-        """Data rows of a tab the job owns (empty when absent): how the Run Log keeps history."""
-        if not self.path.exists():
-            return []
-        book = self._load()
-        if title not in book.sheetnames or not is_owned(book[title]):
-            return []
-        rows = list(book[title].iter_rows(min_row=2, values_only=True))
-        return [list(_trim(list(r))) for r in rows if any(v is not None for v in r)]
-
-    def write(self, tables: Sequence[Table]) -> None:
+    def write(self, tables: Sequence[Table], run_log_entry: Sequence[Any]) -> None:
+        """Replace the job's tabs and add one row to its Run Log, in one atomic save."""
         book = self._load() if self.path.exists() else None
         fresh = book is None
         if book is None:
             book = Workbook()
-        else:
+        history = [] if fresh else owned_rows(book, OutputTab.RUN_LOG)
+        tables = [*tables, run_log_table(history, list(run_log_entry))]
+        if not fresh:
             check_ownership(book, tables, self.path)
         for table in tables:
             replace_sheet(book, table)
@@ -168,6 +119,14 @@ class WorkbookTarget:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def owned_rows(book: Workbook, title: str) -> list[list[Any]]:
+    """Data rows of a tab the job owns (none when absent): how the Run Log keeps its history."""
+    if title not in book.sheetnames or not is_owned(book[title]):
+        return []
+    rows = book[title].iter_rows(min_row=2, values_only=True)
+    return [trim_row(list(r)) for r in rows if any(v is not None for v in r)]
 
 
 def is_owned(sheet: Worksheet) -> bool:
@@ -212,7 +171,11 @@ def fill_sheet(sheet: Worksheet, table: Table) -> None:
 
 def write_cell(cell: Any, value: Any) -> None:
     """Typed values stay typed; text is always text, never a formula."""
-    if isinstance(value, str):
+    if isinstance(value, Link):
+        cell.value = safe_text(value.text)
+        cell.data_type = "s"
+        cell.hyperlink = value.url
+    elif isinstance(value, str):
         cell.value = safe_text(value)
         cell.data_type = "s"
     elif isinstance(value, dt.date):

@@ -104,7 +104,7 @@ TABS: dict[str, tuple[K, list[list[Any]]]] = {
 
 def raw_tabs() -> list[RawTab]:
     """The district as the readers hand it over (dates as serial numbers)."""
-    from sync.workbook import sheet_values
+    from sync.common import sheet_values
     tabs = []
     for title, (kind, rows) in TABS.items():
         header, body = sheet_values(tuple(r) for r in rows)

@@ -116,7 +116,7 @@ def demo_log_rows():
 
 def test_time_in_cycles_and_hours_per_school_match_a_second_computation(run):
     tabs, _ = run
-    total, in_cycles, week = defaultdict(float), defaultdict(float), defaultdict(float)
+    total, in_cycles = defaultdict(float), defaultdict(float)
     for school, when, mins, cycle in demo_log_rows():
         if YEAR_START <= when <= WEEK_END:
             total[school] += mins

@@ -47,7 +47,7 @@ def test_golden(emails, school, part):
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
         path.write_text(got, encoding="utf-8")
-    assert got == path.read_text(encoding="utf-8"), f"rerun with UPDATE_GOLDEN=1 if intended"
+    assert got == path.read_text(encoding="utf-8"), "rerun with UPDATE_GOLDEN=1 if intended"
 
 
 def test_eml_is_multipart_alternative_text_then_html(tmp_path, emails):

@@ -7,7 +7,7 @@ import pytest
 from core.schema import TabKind as K
 from core.sources import RawTab, SourceProblem
 from core.validate import validate
-from sync.workbook import sheet_values
+from sync.common import sheet_values
 from tests.small_district import TABS, context, raw_tabs
 
 d = dt.date

@@ -56,6 +56,7 @@ def test_not_a_workbook(tmp_path):
     assert "could not be opened as an .xlsx" in problems[0].message
 
 
+ENTRY = ["2026-11-23 07:00 CST", "2026-W47", 10, 9, 1, 1, 0, "Schools, Run Log", 2, "ok"]
 TABLE = Table("Schools", ["School", "Hours", "Since"],
               [["Alpha", 1.5, dt.date(2026, 8, 17)], ["=IMPORTDATA(\"http://x\")", 2, None],
                ["+1", -2, None], ["@x", None, None]])
@@ -77,10 +78,10 @@ def test_write_leaves_foreign_tabs_exactly_as_they_were(tmp_path):
     path = tmp_path / "out.xlsx"
     foreign_book(path)
     target = WorkbookTarget(path)
-    target.write([TABLE])
-    target.write([TABLE])  # a rerun replaces its own tab
+    target.write([TABLE], ENTRY)
+    target.write([TABLE], ENTRY)  # a rerun replaces its own tab
     book = load_workbook(path)
-    assert book.sheetnames == ["Coordinator notes", "Schools"]
+    assert book.sheetnames == ["Coordinator notes", "Schools", "Run Log"]
     ws = book["Coordinator notes"]
     assert ws["A1"].value == "Keep me" and ws["A1"].font.bold and ws["A1"].font.color.rgb == \
         "00FF0000"
@@ -91,7 +92,7 @@ def test_write_leaves_foreign_tabs_exactly_as_they_were(tmp_path):
 
 def test_text_is_written_as_text_never_a_formula(tmp_path):
     path = tmp_path / "out.xlsx"
-    WorkbookTarget(path).write([TABLE])
+    WorkbookTarget(path).write([TABLE], ENTRY)
     ws = load_workbook(path)["Schools"]
     cells = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=1).data_type
              for r in range(2, 6)}
@@ -105,28 +106,40 @@ def test_a_same_named_tab_it_did_not_create_stops_the_write(tmp_path):
     path = make_book(tmp_path / "out.xlsx", {"Schools": [["mine"]], "Other": [["x"]]})
     before = path.read_bytes()
     with pytest.raises(TabOwnershipError, match="'Schools'.*did not create.*nothing was written"):
-        WorkbookTarget(path).write([Table("Coaches", ["a"], []), TABLE])
+        WorkbookTarget(path).write([Table("Coaches", ["a"], []), TABLE], ENTRY)
     assert path.read_bytes() == before
 
 
-def test_run_log_history_is_read_back_from_the_owned_tab(tmp_path):
+def test_the_run_log_keeps_every_run_and_adds_one_row(tmp_path):
     target = WorkbookTarget(tmp_path / "out.xlsx")
-    assert target.read_owned("Run Log") == []
-    target.write([Table("Run Log", ["Run at", "Week"], [["t1", "W1"], ["t2", "W2"]])])
-    assert target.read_owned("Run Log") == [["t1", "W1"], ["t2", "W2"]]
+    target.write([TABLE], ENTRY)
+    target.write([TABLE], ["second", "2026-W48"])
+    rows = list(load_workbook(tmp_path / "out.xlsx")["Run Log"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("Run at", "Report week")
+    assert [r[0] for r in rows[1:]] == ["2026-11-23 07:00 CST", "second"]
+
+
+def test_a_link_is_text_with_a_hyperlink(tmp_path):
+    from core.summary import Link
+    WorkbookTarget(tmp_path / "o.xlsx").write(
+        [Table("Data Issues", ["Link"], [[Link("open the cell", "https://x.example/#gid=1")]])],
+        ENTRY)
+    ws = load_workbook(tmp_path / "o.xlsx")["Data Issues"]
+    assert ws["A2"].value == "open the cell" and ws["A2"].hyperlink.target == \
+        "https://x.example/#gid=1"
 
 
 def test_a_failed_save_leaves_the_previous_file_whole(tmp_path, monkeypatch):
     path = tmp_path / "out.xlsx"
     target = WorkbookTarget(path)
-    target.write([TABLE])
+    target.write([TABLE], ENTRY)
     before = path.read_bytes()
 
     def disk_full(src, dst):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(OutputError, match="Could not save .*No space left"):
-        target.write([Table("Schools", ["School"], [["changed"]])])
+        target.write([Table("Schools", ["School"], [["changed"]])], ENTRY)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
 
@@ -134,7 +147,7 @@ def test_a_failed_save_leaves_the_previous_file_whole(tmp_path, monkeypatch):
 def test_an_interrupted_save_leaves_no_temp_file_and_the_old_workbook(tmp_path, monkeypatch):
     path = tmp_path / "out.xlsx"
     target = WorkbookTarget(path)
-    target.write([TABLE])
+    target.write([TABLE], ENTRY)
     before = path.read_bytes()
 
     def boom(self, filename):
@@ -143,6 +156,6 @@ def test_an_interrupted_save_leaves_no_temp_file_and_the_old_workbook(tmp_path, 
         raise KeyboardInterrupt
     monkeypatch.setattr(Workbook, "save", boom)
     with pytest.raises(KeyboardInterrupt):
-        target.write([Table("Schools", ["School"], [["changed"]])])
+        target.write([Table("Schools", ["School"], [["changed"]])], ENTRY)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]

@@ -1,0 +1,52 @@
+"""What every spreadsheet backend shares: finding a configured tab, and the normal form of values."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from core.parse import date_to_serial
+from core.schema import TabKind
+from core.sources import SourceProblem
+
+
+def find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """Exact title, else the one title equal to it ignoring case and outer spaces."""
+    if wanted in names:
+        return wanted
+    loose = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+    return loose[0] if len(loose) == 1 else None
+
+
+def missing_tab(source: str, title: str, kind: TabKind, names: Sequence[str],
+                where: object) -> SourceProblem:
+    return SourceProblem(source, title, (
+        f"No tab named '{title}' in {where} (its tabs: {', '.join(names)}). Rename the tab, "
+        f"or set the right name under tabs: {kind.value}: for this source in the config."))
+
+
+def sheet_values(rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[list[Any]]]:
+    """Header and data rows in normal form, trailing empty cells and rows trimmed."""
+    it = iter(rows)
+    first = next(it, ())
+    header = ["" if v is None else str(v).strip() for v in trim_row(list(first))]
+    body = [trim_row([normal_cell(v) for v in r]) for r in it]
+    while body and not body[-1]:
+        body.pop()
+    return header, body
+
+
+def trim_row(cells: list[Any]) -> list[Any]:
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    return cells
+
+
+def normal_cell(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return date_to_serial(value)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return value

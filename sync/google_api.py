@@ -1,0 +1,151 @@
+"""The one door to Google Sheets: gspread's HTTP client, paced, retried, with a timeout.
+
+Every request goes through `PoliteHTTPClient.request`: it waits for its turn under the per-minute
+quota, sends with a timeout, and retries 429, 500, 502, 503, 504 and lost connections with
+backoff. A write whose answer was lost is not blindly resent (it may have been applied); it
+raises `OutcomeUnknown` so the writer can look before trying again.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import gspread
+import requests
+from google.auth.credentials import Credentials as BaseCredentials
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import credentials as token_credentials
+from google.oauth2 import service_account
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from config.model import Google
+from core.errors import ConfigError
+from sync.endpoint import mount_endpoint_override
+from sync.pacing import READ, RETRYABLE_STATUS, WRITE, Pacer, RetryPolicy
+
+READ_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
+WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+ENDPOINT_ENV = "SHEETS_API_ENDPOINT"
+SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
+
+
+class Unreachable(Exception):
+    """Google did not answer usefully within the allowed attempts."""
+
+
+class OutcomeUnknown(Exception):
+    """A write was sent but its answer was lost: it may or may not have been applied."""
+
+
+class PoliteHTTPClient(HTTPClient):
+    """gspread's HTTP client with pacing, retries and a timeout on every request."""
+
+    def __init__(self, auth: Any, session: requests.Session | None = None, *, pacer: Pacer,
+                 policy: RetryPolicy, timeout: float) -> None:
+        super().__init__(auth, session)
+        self.pacer, self.policy = pacer, policy
+        self.set_timeout(timeout)
+
+    def request(self, method: str, endpoint: str, params: Any = None, data: bytes | None = None,
+                json: Mapping[str, Any] | None = None, files: Any = None,
+                headers: MutableMapping[str, str] | None = None) -> requests.Response:
+        kind = READ if method.lower() == "get" else WRITE
+        problem = ""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            self.pacer.wait_turn(kind)
+            try:
+                response = self.session.request(method=method, url=endpoint, json=json,
+                                                params=params, data=data, files=files,
+                                                headers=headers, timeout=self.timeout)
+            except requests.ConnectTimeout as exc:
+                problem, wait = f"no connection ({exc.__class__.__name__})", \
+                    self.policy.delay(attempt)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                if kind == WRITE:
+                    raise OutcomeUnknown(f"{method.upper()} {endpoint}: {exc}") from exc
+                problem, wait = f"no answer ({exc.__class__.__name__})", self.policy.delay(attempt)
+            else:
+                if response.ok:
+                    return response
+                self._check_retryable(response, attempt)
+                problem = f"HTTP {response.status_code}"
+                wait = self.policy.delay(attempt, response.headers.get("Retry-After"))
+            if attempt < self.policy.max_attempts:
+                self.pacer.pause(wait)
+        raise Unreachable(f"{problem} after {self.policy.max_attempts} attempts")
+
+    def _check_retryable(self, response: requests.Response, attempt: int) -> None:
+        if response.status_code == 429:
+            self.pacer.throttled += 1
+        if response.status_code not in RETRYABLE_STATUS or attempt == self.policy.max_attempts:
+            raise APIError(response)
+
+
+@dataclass
+class GoogleConnection:
+    """A read-only client for sources and a read-write client for the output, one pacer."""
+
+    reader: HTTPClient
+    writer: HTTPClient
+    account: str | None
+    """The service account's email, for 'share the spreadsheet with …' messages."""
+    pacer: Pacer
+
+    def share_hint(self, role: str) -> str:
+        who = self.account or "the account the job runs as"
+        return f"open it in Google Sheets, click Share and add {who} as {role}"
+
+
+def connect(settings: Google, *, pacer: Pacer | None = None,
+            policy: RetryPolicy | None = None) -> GoogleConnection:
+    pacer = pacer or Pacer({READ: settings.reads_per_minute, WRITE: settings.writes_per_minute})
+    policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
+    endpoint = settings.endpoint or os.environ.get(ENDPOINT_ENV)
+    read_creds, write_creds, account = credentials(settings, local=bool(endpoint))
+
+    def client(creds: BaseCredentials) -> HTTPClient:
+        session = AuthorizedSession(creds)
+        if endpoint:
+            mount_endpoint_override(session, endpoint)
+        make = partial(PoliteHTTPClient, pacer=pacer, policy=policy,
+                       timeout=settings.timeout_seconds)
+        return gspread.Client(auth=creds, session=session, http_client=make).http_client
+    return GoogleConnection(client(read_creds), client(write_creds), account, pacer)
+
+
+def credentials(settings: Google, *, local: bool
+                ) -> tuple[BaseCredentials, BaseCredentials, str | None]:
+    """Service-account credentials with the narrowest scopes: read-only for sources,
+    spreadsheets for the output. With an endpoint override, a bare token instead."""
+    if local:
+        token = token_credentials.Credentials(token=os.environ.get(settings.token_env, "local"))
+        return token, token, None
+    path = os.environ.get(settings.credentials_env)
+    if not path:
+        raise ConfigError(
+            f"Google sources need a service-account key: set the environment variable "
+            f"{settings.credentials_env} to the key file's path (google.credentials_env in the "
+            "config names the variable). See README, 'Connecting Google Sheets'.")
+    try:
+        reader = service_account.Credentials.from_service_account_file(path, scopes=[READ_SCOPE])
+    except FileNotFoundError:
+        raise ConfigError(f"{settings.credentials_env} points at {path}, which does not "
+                          "exist. Download the service account's JSON key there.") from None
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(f"{path} (from {settings.credentials_env}) is not a service-account "
+                          f"JSON key ({exc}). Create a key of type JSON for the service "
+                          "account and point the variable at it.") from None
+    return reader, reader.with_scopes([WRITE_SCOPE]), reader.service_account_email
+
+
+def quoted(title: str) -> str:
+    """A whole sheet in A1 notation: 'It''s here'."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def api_message(exc: APIError) -> str:
+    return f"Google Sheets answered {exc.code}: {exc.error.get('message', '')}".rstrip(": ")

@@ -1,0 +1,78 @@
+"""Reading a Google spreadsheet source: one metadata call and one values:batchGet for all its tabs.
+
+Values come unformatted, dates as serial numbers: the same normal form the workbook backend
+gives, so validation cannot tell the two apart.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from gspread.exceptions import APIError
+
+from config.model import Source, spreadsheet_id
+from core.schema import TabKind
+from core.sources import RawTab, SourceProblem
+from sync.common import find_sheet, missing_tab, sheet_values
+from sync.google_api import SHEETS_URL, GoogleConnection, Unreachable, api_message, quoted
+
+VALUE_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE",
+                "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+SHEET_FIELDS = "sheets.properties(sheetId,title)"
+
+
+def read_google(conn: GoogleConnection, source: Source
+                ) -> tuple[list[RawTab], list[SourceProblem]]:
+    """Every configured tab of one spreadsheet; a problem with it is one issue, never a crash."""
+    sid = spreadsheet_id(source.location) or source.location
+    try:
+        sheets = sheet_ids(conn.reader.fetch_sheet_metadata(
+            sid, params={"includeGridData": "false", "fields": SHEET_FIELDS}))
+        wanted, problems = locate_tabs(source, list(sheets), sid)
+        if not wanted:
+            return [], problems
+        answer = conn.reader.values_batch_get(sid, [quoted(t) for t in wanted.values()],
+                                              params=dict(VALUE_PARAMS))
+    except APIError as exc:
+        return [], [SourceProblem(source.name, "", unreadable(conn, source, sid, exc))]
+    except Unreachable as exc:
+        return [], [SourceProblem(source.name, "", (
+            f"Google Sheets did not answer for spreadsheet {sid} ({exc}). The other sources "
+            "were still read; the next run will try again."))]
+    tabs = [raw_tab(source, kind, title, found.get("values", []), f"{SHEETS_URL}{sid}/edit#gid="
+                    f"{sheets[title]}")
+            for (kind, title), found in zip(wanted.items(), answer.get("valueRanges", []))]
+    return tabs, problems
+
+
+def sheet_ids(metadata: dict[str, Any]) -> dict[str, int]:
+    return {s["properties"]["title"]: s["properties"]["sheetId"]
+            for s in metadata.get("sheets", [])}
+
+
+def locate_tabs(source: Source, titles: list[str], sid: str
+                ) -> tuple[dict[TabKind, str], list[SourceProblem]]:
+    wanted, problems = {}, []
+    for kind, title in source.tabs.items():
+        found = find_sheet(titles, title)
+        if found is None:
+            problems.append(missing_tab(source.name, title, kind, titles, f"spreadsheet {sid}"))
+        else:
+            wanted[kind] = found
+    return wanted, problems
+
+
+def raw_tab(source: Source, kind: TabKind, title: str, values: list[list[Any]],
+            link: str) -> RawTab:
+    header, rows = sheet_values(tuple(r) for r in values)
+    return RawTab(source.name, title, kind, header, rows, source.school,
+                  dict(source.aliases.get(kind, {})), link)
+
+
+def unreadable(conn: GoogleConnection, source: Source, sid: str, exc: APIError) -> str:
+    if exc.code == 404:
+        return (f"Google spreadsheet {sid} was not found. Check this source's location: in the "
+                "config (copy the spreadsheet's address from the browser).")
+    if exc.code == 403:
+        return (f"No permission to open Google spreadsheet {sid}: "
+                f"{conn.share_hint('a Viewer')}.")
+    return f"Spreadsheet {sid} could not be read: {api_message(exc)}."
