@@ -43,6 +43,8 @@ def trim_row(cells: list[Any]) -> list[Any]:
 
 
 def normal_cell(value: Any) -> Any:
+    if value == "":
+        return None  # Sheets sends "" for an empty cell mid-row; openpyxl sends None
     if isinstance(value, (dt.datetime, dt.date)):
         return date_to_serial(value)
     if isinstance(value, dt.time):

@@ -71,17 +71,17 @@ class PoliteHTTPClient(HTTPClient):
             else:
                 if response.ok:
                     return response
-                self._check_retryable(response, attempt)
+                self._check_retryable(response)
                 problem = f"HTTP {response.status_code}"
                 wait = self.policy.delay(attempt, response.headers.get("Retry-After"))
             if attempt < self.policy.max_attempts:
                 self.pacer.pause(wait)
         raise Unreachable(f"{problem} after {self.policy.max_attempts} attempts")
 
-    def _check_retryable(self, response: requests.Response, attempt: int) -> None:
+    def _check_retryable(self, response: requests.Response) -> None:
         if response.status_code == 429:
             self.pacer.throttled += 1
-        if response.status_code not in RETRYABLE_STATUS or attempt == self.policy.max_attempts:
+        if response.status_code not in RETRYABLE_STATUS:
             raise APIError(response)
 
 
@@ -148,4 +148,5 @@ def quoted(title: str) -> str:
 
 
 def api_message(exc: APIError) -> str:
-    return f"Google Sheets answered {exc.code}: {exc.error.get('message', '')}".rstrip(": ")
+    text = str(exc.error.get("message", "")).rstrip(". ")
+    return f"Google Sheets answered {exc.code}: {text}" if text else f"Google Sheets answered {exc.code}"

@@ -51,7 +51,8 @@ class SheetInfo:
 @dataclass(frozen=True)
 class Layout:
     sheets: dict[str, SheetInfo]
-    last_run: tuple[int, str] | None  # (metadataId, run id) of the spreadsheet-level marker
+    run_marks: tuple[int, ...]
+    """metadataIds of the spreadsheet-level marker: the id of the last run that wrote."""
 
 
 def read_layout(metadata: dict[str, Any]) -> Layout:
@@ -61,9 +62,9 @@ def read_layout(metadata: dict[str, Any]) -> Layout:
         owned = any(m.get("metadataKey") == OWNER_MARK for m in s.get("developerMetadata", []))
         sheets[p["title"]] = SheetInfo(p["sheetId"], p["title"], grid.get("rowCount", 0),
                                        grid.get("columnCount", 0), owned)
-    marks = [m for m in metadata.get("developerMetadata", []) if m.get("metadataKey") == RUN_MARK]
-    last = (marks[0]["metadataId"], marks[0].get("metadataValue", "")) if marks else None
-    return Layout(sheets, last)
+    marks = tuple(m["metadataId"] for m in metadata.get("developerMetadata", [])
+                  if m.get("metadataKey") == RUN_MARK)
+    return Layout(sheets, marks)
 
 
 # ---------------------------------------------------------------- cells
@@ -98,15 +99,18 @@ def data_row(values: Sequence[Any]) -> dict[str, Any]:
 
 
 def plan_write(layout: Layout, tables: Sequence[Table], entry: Sequence[Any],
-               run_id: str) -> list[dict[str, Any]]:
-    """The requests of the one batchUpdate; pure, so it is tested without a server."""
+               run_mark: int) -> list[dict[str, Any]]:
+    """The requests of the one batchUpdate; pure, so it is tested without a server.
+
+    The batch ends by replacing the run marker with one whose metadataId is this run's own.
+    Creating an id that exists fails the whole batch, so this batch can be applied once only:
+    a resend after a lost answer is refused by Google, whichever copy arrives first."""
     ids = NewIds(layout)
     requests: list[dict[str, Any]] = []
     for table in tables:
         requests += replace_tab(layout.sheets.get(table.name), table, ids)
     requests += append_run_log(layout.sheets.get(OutputTab.RUN_LOG), entry, ids)
-    requests.append(mark_run(layout.last_run, run_id))
-    return requests
+    return requests + mark_run(layout.run_marks, run_mark)
 
 
 class NewIds:
@@ -169,14 +173,12 @@ def append_run_log(existing: SheetInfo | None, entry: Sequence[Any],
                          "rows": [data_row(entry)], "fields": "userEnteredValue"}}]
 
 
-def mark_run(last: tuple[int, str] | None, run_id: str) -> dict[str, Any]:
-    if last is None:
-        return {"createDeveloperMetadata": {"developerMetadata": {
-            "metadataKey": RUN_MARK, "metadataValue": run_id, "visibility": "DOCUMENT",
-            "location": {"spreadsheet": True}}}}
-    return {"updateDeveloperMetadata": {
-        "dataFilters": [{"developerMetadataLookup": {"metadataId": last[0]}}],
-        "developerMetadata": {"metadataValue": run_id}, "fields": "metadataValue"}}
+def mark_run(previous: Sequence[int], run_mark: int) -> list[dict[str, Any]]:
+    drop = [{"deleteDeveloperMetadata": {"dataFilter": {
+        "developerMetadataLookup": {"metadataId": old}}}} for old in previous]
+    return drop + [{"createDeveloperMetadata": {"developerMetadata": {
+        "metadataId": run_mark, "metadataKey": RUN_MARK, "metadataValue": str(run_mark),
+        "visibility": "DOCUMENT", "location": {"spreadsheet": True}}}}]
 
 
 def check_ownership(layout: Layout, names: Sequence[str], sid: str) -> None:
@@ -202,18 +204,22 @@ class GoogleTarget:
         return f"{SHEETS_URL}{self.sid}"
 
     def write(self, tables: Sequence[Table], run_log_entry: Sequence[Any]) -> None:
-        run_id = uuid.uuid4().hex
+        run_mark = uuid.uuid4().int % 2_000_000_000 + 1
         names = [t.name for t in tables] + [OutputTab.RUN_LOG]
-        for attempt in range(WRITE_CHECKS):
+        uncertain = False
+        for _ in range(WRITE_CHECKS):
             layout = self._layout()
-            if attempt and layout.last_run and layout.last_run[1] == run_id:
-                return  # the answer was lost, but the write had been applied
+            if run_mark in layout.run_marks:
+                return  # an earlier answer was lost, but that write was applied
             check_ownership(layout, names, self.sid)
             try:
-                self._send(plan_write(layout, tables, run_log_entry, run_id))
+                self._send(plan_write(layout, tables, run_log_entry, run_mark))
                 return
             except OutcomeUnknown:
-                continue
+                uncertain = True
+            except APIError as exc:
+                if not (uncertain and exc.code == 400):
+                    raise OutputError(self._explain(exc)) from None
         raise OutputError(f"Could not confirm the write to {self.describe()}: the connection "
                           "kept dropping. The previous summary tabs are whole; run again.")
 
@@ -222,7 +228,11 @@ class GoogleTarget:
             self.sid, params={"includeGridData": "false", "fields": METADATA_FIELDS})))
 
     def _send(self, requests: list[dict[str, Any]]) -> None:
-        self._call(lambda: self.conn.writer.batch_update(self.sid, {"requests": requests}))
+        try:
+            self.conn.writer.batch_update(self.sid, {"requests": requests})
+        except Unreachable as exc:
+            raise OutputError(f"Google Sheets did not answer for {self.describe()} ({exc}); "
+                              "the previous summary tabs are whole. Run again later.") from None
 
     def _call(self, action: Any) -> Any:
         try:
