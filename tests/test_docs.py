@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from config.model import Benchmark, Config, Delivery, District, Output, Settings, Source
+from config.model import (Benchmark, Config, Delivery, District, Google, Output, Settings,
+                          Source)
 from core.schema import FIELDS, Activity
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -37,7 +38,7 @@ def test_every_activity_is_documented():
 
 @pytest.mark.parametrize("model, prefix", [
     (Config, ""), (District, "district."), (Settings, "settings."), (Source, "sources[]."),
-    (Output, "output."), (Delivery, "delivery."), (Benchmark, ""),
+    (Output, "output."), (Delivery, "delivery."), (Benchmark, ""), (Google, "google."),
 ])
 def test_every_config_key_is_documented(model, prefix):
     for name, info in model.model_fields.items():

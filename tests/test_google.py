@@ -252,10 +252,10 @@ def test_a_location_that_is_no_spreadsheet_is_a_config_error():
 # ---------------------------------------------------------------- the whole job
 
 
-def load_into_standin(sheets_api, path):
+def load_into_standin(sheets_api, path, owner=TOKEN):
     book = load_workbook(path)
     tabs = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book}
-    return sheets_api.create_spreadsheet(path.stem, tabs)
+    return sheets_api.create_spreadsheet(path.stem, tabs, owner=owner)
 
 
 def demo_config(tmp_path, ids=None, endpoint=None):
@@ -343,3 +343,48 @@ def body(path):
 def test_tab_kind_names_stay_in_step_with_the_config():
     assert {k.value for k in TabKind} == {"coaching_log", "cycles", "assessments", "schools",
                                           "coaches", "teachers"}
+
+
+def service_account_key(path):
+    """A syntactically real key file (made now, never used against Google)."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "district", "private_key_id": "k1",
+        "private_key": pem, "client_email": "coaching-job@district.iam.gserviceaccount.com",
+        "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}))
+    return path
+
+
+def test_a_service_account_gets_the_narrowest_scopes_and_is_named_in_hints(monkeypatch,
+                                                                           tmp_path):
+    monkeypatch.delenv("SHEETS_API_ENDPOINT", raising=False)
+    monkeypatch.setenv("DISTRICT_KEY", str(service_account_key(tmp_path / "key.json")))
+    conn = connect(Google(credentials_env="DISTRICT_KEY"))
+    assert conn.account == "coaching-job@district.iam.gserviceaccount.com"
+    assert conn.reader.session.credentials.scopes == [
+        "https://www.googleapis.com/auth/spreadsheets.readonly"]
+    assert conn.writer.session.credentials.scopes == [
+        "https://www.googleapis.com/auth/spreadsheets"]
+    assert "add coaching-job@district.iam.gserviceaccount.com as a Viewer" in \
+        conn.share_hint("a Viewer")
+
+
+def test_an_unshared_source_is_one_issue_and_the_rest_of_the_run_goes_on(sheets_api, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setenv("SHEETS_API_TOKEN", TOKEN)
+    ids = {p.stem: load_into_standin(sheets_api, p, owner="someone-else" if "hillcrest" in p.stem
+                                     else TOKEN)
+           for p in sorted((ROOT / "demo" / "data").glob("*.xlsx"))}
+    ids["summary"] = sheets_api.create_spreadsheet("Summary", {"Notes": [["hello"]]})
+    config = demo_config(tmp_path, ids, sheets_api.url)
+    assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 0
+    issues = sheets_api.values(ids["summary"], "Data Issues")
+    mine = [r for r in issues if r[2] == "Hillcrest coaching log"]
+    assert len(mine) == 1 and "No permission" in mine[0][8]
+    assert len(list((tmp_path / "outbox" / "2026-W47").glob("*.eml"))) == 7
