@@ -189,3 +189,102 @@ def issue_summary(issues: pd.DataFrame, school: str, coaches: list[str]) -> dict
             "warnings": int((mine["severity"] == Severity.WARNING.value).sum()),
             "where": [{"source": s, "tab": t, "count": int(n)}
                       for s, t, n in where.itertuples(index=False)]}
+
+
+# ---------------------------------------------------------------- the district summary email
+
+
+@dataclass
+class DistrictContext:
+    """The district staff's email: totals, every school side by side, the equity view."""
+
+    district: str
+    week_label: str
+    week_title: str
+    ytd_title: str
+    totals: list[dict[str, str]]
+    proficiency: dict[str, Any]
+    schools: list[dict[str, str]]
+    equity: list[dict[str, Any]]
+    benchmarks_met: str
+    issues: dict[str, int]
+    min_n: int
+    compact: bool = False
+    """Leave out the bar charts, to keep a large district's email under Gmail's 102 KB."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def district_context(impact: Impact, data: Validated, config: Config) -> DistrictContext:
+    privacy = Privacy(config.settings.min_n, coded=True)
+    week, year = impact.district[WEEK], impact.district[YTD]
+    severity = data.issues["severity"]
+    return DistrictContext(
+        district=config.district.name, week_label=impact.week.label,
+        week_title=impact.week.title, ytd_title=_ytd_title(impact),
+        totals=district_totals(week, year), proficiency=proficiency(year, privacy),
+        schools=schools_side_by_side(impact, privacy), equity=equity_rows(impact.equity),
+        benchmarks_met=f"{int(year['schools_met_benchmark'])} of {int(year['schools'])}",
+        issues={"errors": int((severity == Severity.ERROR.value).sum()),
+                "warnings": int((severity == Severity.WARNING.value).sum())},
+        min_n=config.settings.min_n)
+
+
+def _ytd_title(impact: Impact) -> str:
+    start, end = impact.ytd.start, impact.ytd.end
+    return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
+
+
+def district_totals(week: pd.Series, year: pd.Series) -> list[dict[str, str]]:
+    def row(label: str, fmt: Any, column: str) -> dict[str, str]:
+        return {"label": label, "week": fmt(week[column]), "year": fmt(year[column])}
+
+    def count(v: float) -> str:
+        return str(int(v))
+    return [row("Coaching hours", hours, "coaching_minutes"),
+            row("Coaching sessions", count, "sessions"),
+            row("Teachers coached", count, "teachers_coached"),
+            row("Time in coaching cycles", percent, "time_in_cycles_pct"),
+            row("Cycles active", count, "cycles_active"),
+            row("Cycles completed", count, "cycles_completed"),
+            {"label": "Teachers in a cycle this year", "week": "",
+             "year": f"{int(year['teachers_in_cycles'])} of {int(year['classroom_teachers'])} "
+                     f"({percent(year['coverage_pct'])})"},
+            {"label": "Coaching hours per teacher", "week": "",
+             "year": hours(year["minutes_per_teacher"])}]
+
+
+def schools_side_by_side(impact: Impact, privacy: Privacy) -> list[dict[str, str]]:
+    year, week = impact.schools[YTD], impact.schools[WEEK]
+    rows = []
+    for school, s in year.iterrows():
+        stage = STAGE_LABELS.get(s["stage"], "not set") if isinstance(s["stage"], Stage) \
+            else "not set"
+        rows.append({"school": str(school), "stage": stage, "status": s["benchmark_status"],
+                     "week_hours": hours(week.loc[school, "coaching_minutes"]),
+                     "in_cycles": percent(s["time_in_cycles_pct"]),
+                     "coverage": percent(s["coverage_pct"]),
+                     "per_teacher": hours(s["minutes_per_teacher"]),
+                     "completed": str(int(s["cycles_completed"])),
+                     "pre": privacy.student_pct(s["pct_pre"], s["students"]),
+                     "post": privacy.student_pct(s["pct_post"], s["students"])})
+    return rows
+
+
+def equity_rows(equity: pd.DataFrame) -> list[dict[str, Any]]:
+    """Schools by need, highest first, with hours per teacher as a bar (longest full width)."""
+    top = equity["minutes_per_teacher"].max()
+    rows = []
+    for school, e in equity.iterrows():
+        per = e["minutes_per_teacher"]
+        rows.append({"school": str(school),
+                     "need": DASH if missing(e["need"]) else f"{e['need']:g}",
+                     "per_teacher": hours(per),
+                     "width": 0 if missing(per) or missing(top) or not top
+                     else int(round(per / top * 100)),
+                     "share_hours": percent(e["share_of_minutes_pct"]),
+                     "share_teachers": percent(e["share_of_teachers_pct"]),
+                     "vs_average": DASH if missing(e["vs_district_average"])
+                     else f"{e['vs_district_average']:.1f}×"})
+    return rows

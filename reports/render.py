@@ -1,13 +1,15 @@
 """Rendering the weekly emails from Jinja templates: HTML (autoescaped, CSS inlined) and text."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from reports.context import SchoolContext
+from config.model import Recipient
+from reports.context import DistrictContext, SchoolContext
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -24,7 +26,9 @@ class Email:
     text: str
 
 
+@functools.cache
 def environment() -> Environment:
+    """One per process: compiling the templates is most of the rendering time."""
     return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                        autoescape=select_autoescape(["html"]), trim_blocks=False,
                        keep_trailing_newline=True)
@@ -46,6 +50,27 @@ def render_school(env: Environment, ctx: SchoolContext, *, cc_coaches: bool) -> 
 def render_all(contexts: list[SchoolContext], *, cc_coaches: bool) -> list[Email]:
     env = environment()
     return [render_school(env, c, cc_coaches=cc_coaches) for c in contexts]
+
+
+DISTRICT_SUMMARY = "District summary"
+"""The `school` of the district staff's emails (in the ledger and `send --school`)."""
+
+
+HTML_LIMIT = 90_000
+"""Bytes of HTML above which a district summary drops its bar charts (Gmail clips at 102 KB)."""
+
+
+def render_district(ctx: DistrictContext, staff: list[Recipient]) -> list[Email]:
+    """One email per staff member, each addressed to them alone."""
+    env = environment()
+    html = _INLINER.inline(env.get_template("district_email.html").render(ctx.as_dict()))
+    if len(html.encode()) > HTML_LIMIT:
+        compact = replace(ctx, compact=True).as_dict()
+        html = _INLINER.inline(env.get_template("district_email.html").render(compact))
+    text = env.get_template("district_email.txt").render(ctx.as_dict())
+    return [Email(key=f"district-summary-{slug(r.email)}", school=DISTRICT_SUMMARY, to=r.email,
+                  to_name=r.name, cc=(), subject=f"{ctx.district}: coaching summary "
+                  f"({ctx.week_title})", html=html, text=text) for r in staff]
 
 
 def slug(text: str) -> str:
