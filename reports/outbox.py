@@ -18,12 +18,14 @@ from reports.render import Email
 
 def build_message(email: Email, sender: str, reply_to: str | None, week: str,
                   now: datetime) -> EmailMessage:
-    """multipart/alternative: plain text first, then HTML. Header values are set through the
-    email package's default policy, so text from a sheet cannot add a header."""
+    """multipart/alternative: plain text first, then HTML. Text from a sheet goes into headers
+    as one line (line breaks and control characters become spaces), through the email
+    package's default policy, which refuses any line break left: it cannot add a header."""
     msg = EmailMessage()
-    msg["Subject"] = email.subject
+    msg["Subject"] = one_line(email.subject)
     msg["From"] = sender
-    msg["To"] = Address(display_name=email.to_name, addr_spec=email.to) if email.to else ""
+    msg["To"] = Address(display_name=one_line(email.to_name),
+                        addr_spec=email.to) if email.to else ""
     if email.cc:
         msg["Cc"] = ", ".join(email.cc)
     if reply_to:
@@ -33,6 +35,10 @@ def build_message(email: Email, sender: str, reply_to: str | None, week: str,
     msg.set_content(email.text)
     msg.add_alternative(email.html, subtype="html")
     return msg
+
+
+def one_line(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def message_id(week: str, key: str, recipient: str) -> str:
