@@ -1,0 +1,213 @@
+"""The run history: one row per run in the `runs` table of the state database.
+
+The state file is shared with the email ledger (the `emails` table, kept by delivery), so the
+database is in WAL mode and every write is one short transaction: readers such as `status` never
+wait for a run, and a run never waits for them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from core.errors import JobError
+from core.validate import Validated
+
+
+class StateError(JobError):
+    """The state database could not be read or written."""
+
+
+class RunKind(StrEnum):
+    REFRESH = "refresh"  # scheduled: the summary tabs only, no emails
+    WEEKLY = "weekly"  # scheduled: the tabs and the week's emails
+    MANUAL = "manual"  # `run --once`, from a person or from cron
+
+
+class Outcome(StrEnum):
+    RUNNING = "running"  # started; no outcome yet (or the process died without one)
+    OK = "ok"
+    ISSUES = "ok, with data issues"
+    FAILED = "failed"
+    STOPPED = "stopped"  # SIGTERM or Ctrl-C between steps
+
+
+ATTEMPTED = (Outcome.OK, Outcome.ISSUES, Outcome.FAILED)
+"""Outcomes that settle a scheduled slot: it is not run again by a catch-up. A stopped run, or one
+whose process died, did not settle it."""
+
+
+class Finished(Protocol):
+    """What a finished run hands back (main.RunResult)."""
+
+    data: Validated
+    tabs_written: list[str]
+    delivered: int
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    kind: str
+    week: str
+    slot: dt.datetime | None
+    started: dt.datetime
+    finished: dt.datetime | None
+    outcome: str
+    rows_read: int | None
+    rows_valid: int | None
+    rows_flagged: int | None
+    tabs_written: str | None
+    emails: int | None
+    error: str | None
+
+
+SCHEMA = ("""
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,          -- refresh | weekly | manual
+    week TEXT NOT NULL,          -- the report week, e.g. 2026-W47
+    slot TEXT,                   -- the scheduled time it served (UTC), null for manual runs
+    started TEXT NOT NULL,       -- UTC, ISO 8601
+    finished TEXT,
+    outcome TEXT NOT NULL,       -- running | ok | ok, with data issues | failed | stopped
+    rows_read INTEGER,
+    rows_valid INTEGER,
+    rows_flagged INTEGER,
+    tabs_written TEXT,
+    emails INTEGER,              -- emails delivered by this run
+    error TEXT
+)""", """
+CREATE TABLE IF NOT EXISTS scheduler_starts (
+    id INTEGER PRIMARY KEY,
+    started TEXT NOT NULL,       -- UTC: when `python main.py schedule` started
+    pid INTEGER NOT NULL
+)""")
+COLUMNS = ("id, kind, week, slot, started, finished, outcome, rows_read, rows_valid, "
+           "rows_flagged, tabs_written, emails, error")
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def unstamp(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """One short transaction on the state database, in WAL mode, committed on leaving."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise StateError(f"The state file {path} could not be opened ({exc}). Check `state:` "
+                         "in the config and that its folder is writable.") from None
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        with conn:
+            yield conn
+    except sqlite3.Error as exc:
+        raise StateError(f"The state file {path} could not be read or written ({exc}). If "
+                         "another program has it open, wait and retry; if it is damaged, move "
+                         "it aside (the job starts a new one).") from None
+    finally:
+        conn.close()
+
+
+def outcome_of(result: Finished) -> Outcome:
+    return Outcome.ISSUES if len(result.data.issues) else Outcome.OK
+
+
+class History:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with connect(self.path) as conn:
+            for statement in SCHEMA:
+                conn.execute(statement)
+            yield conn
+
+    def start(self, kind: RunKind, week: str, started: dt.datetime,
+              slot: dt.datetime | None = None) -> int:
+        with self._db() as db:
+            cur = db.execute(
+                "INSERT INTO runs (kind, week, slot, started, outcome) VALUES (?, ?, ?, ?, ?)",
+                (kind.value, week, stamp(slot) if slot else None, stamp(started),
+                 Outcome.RUNNING.value))
+            return int(cur.lastrowid or 0)
+
+    def finish(self, run_id: int, outcome: Outcome, finished: dt.datetime,
+               result: Finished | None = None, error: str | None = None) -> None:
+        figures: tuple[object, ...] = (None,) * 5
+        if result is not None:
+            t = result.data.totals
+            figures = (t.read, t.valid, t.flagged, ", ".join(result.tabs_written),
+                       result.delivered)
+        with self._db() as db:
+            db.execute("UPDATE runs SET outcome = ?, finished = ?, rows_read = ?, "
+                       "rows_valid = ?, rows_flagged = ?, tabs_written = ?, emails = ?, "
+                       "error = ? WHERE id = ?",
+                       (outcome.value, stamp(finished), *figures, error, run_id))
+
+    def recent(self, limit: int = 10) -> list[Run]:
+        """The newest runs first."""
+        if not self.path.exists():
+            return []
+        with self._db() as db:
+            rows = db.execute(f"SELECT {COLUMNS} FROM runs ORDER BY id DESC LIMIT ?",
+                              (limit,)).fetchall()
+        return [_run(r) for r in rows]
+
+    def scheduler_started(self, moment: dt.datetime, pid: int) -> dt.datetime | None:
+        """Record a start of the scheduler; return its first start ever (None if this is it).
+        Slots before the first start were never the scheduler's to run, so never caught up."""
+        with self._db() as db:
+            first = db.execute("SELECT MIN(started) FROM scheduler_starts").fetchone()[0]
+            db.execute("INSERT INTO scheduler_starts (started, pid) VALUES (?, ?)",
+                       (stamp(moment), pid))
+        return unstamp(first)
+
+    def last_scheduler_start(self) -> tuple[dt.datetime, int] | None:
+        if not self.path.exists():
+            return None
+        with self._db() as db:
+            row = db.execute("SELECT started, pid FROM scheduler_starts ORDER BY id DESC LIMIT 1"
+                             ).fetchone()
+        return (dt.datetime.fromisoformat(row[0]), int(row[1])) if row else None
+
+    def settled_by(self, kind: RunKind, slot: dt.datetime, week: str) -> int | None:
+        """The run that already did what this slot asks, if any.
+
+        A weekly slot is settled by an attempted weekly or manual run for the same report week
+        (its emails went out, or were tried); a refresh slot by any attempted run that started at
+        or after the slot (it wrote the tabs since)."""
+        attempted = tuple(o.value for o in ATTEMPTED)
+        marks = ", ".join("?" * len(attempted))
+        if kind is RunKind.WEEKLY:
+            sql = (f"SELECT id FROM runs WHERE outcome IN ({marks}) AND kind IN (?, ?) "
+                   "AND week = ? ORDER BY id LIMIT 1")
+            args: tuple[object, ...] = (*attempted, RunKind.WEEKLY.value,
+                                        RunKind.MANUAL.value, week)
+        else:
+            sql = (f"SELECT id FROM runs WHERE outcome IN ({marks}) AND started >= ? "
+                   "ORDER BY id LIMIT 1")
+            args = (*attempted, stamp(slot))
+        with self._db() as db:
+            row = db.execute(sql, args).fetchone()
+        return int(row[0]) if row else None
+
+
+def _run(row: tuple) -> Run:
+    values = list(row)
+    for i in (3, 4, 5):
+        values[i] = unstamp(values[i])
+    return Run(*values)
