@@ -46,6 +46,7 @@ class Runner(Generic[R]):
     def run(self, kind: RunKind, week: ReportWeek, now: dt.datetime,
             slot: dt.datetime | None = None) -> R:
         with self.lock.held(now):
+            log.debug("Took the lock %s", self.lock.path)
             run_id = self.history.start(kind, week.label, now, slot)
             log.info("Run #%d (%s, %s) started", run_id, kind, week.label)
             began = time.monotonic()
@@ -109,7 +110,9 @@ class Service:
                 break
             if before != [j.next_at for j in self.timetable.slot_jobs()]:
                 self.log_next()
-            self.sleep(self.nap())
+            nap = self.nap()
+            log.debug("Sleeping %.0f s", nap)
+            self.sleep(nap)
         log.info("Scheduler stopped (%s)", getattr(self.should_stop, "reason", "") or "asked to")
 
     def nap(self) -> float:
@@ -128,11 +131,15 @@ class Service:
         missed = []
         for job in self.timetable.slot_jobs():
             slot = job.slot.last_at_or_before(now)
-            if slot >= first and self.settled_by(job.kind, slot) is None:
-                log.info("Missed the %s run due %s: catching up once, now", job.kind,
-                         self.local(slot))
-                job.next_run = slot
-                missed.append(job)
+            done = self.settled_by(job.kind, slot)
+            if slot < first or done is not None:
+                log.debug("The %s run due %s needs no catch-up (%s)", job.kind, self.local(slot),
+                          "before the first start" if slot < first else f"done by run #{done}")
+                continue
+            log.info("Missed the %s run due %s: catching up once, now", job.kind,
+                     self.local(slot))
+            job.next_run = slot
+            missed.append(job)
         return missed
 
     def settled_by(self, kind: RunKind, slot: dt.datetime) -> int | None:
@@ -146,6 +153,8 @@ class Service:
         """Run the job for the latest of its slots that has come (several may have passed while
         the machine slept: they make one run)."""
         slot, kind = job.slot.last_at_or_before(self.clock()), job.kind
+        if self.should_stop():  # stopping: not started, so the next start catches it up
+            return
         try:
             if kind is RunKind.REFRESH and self.weekly_due():
                 log.info("Refresh due %s left to the weekly run due now, which writes the tabs "

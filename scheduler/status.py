@@ -3,6 +3,7 @@ the next scheduled runs, and the emails that were not sent (from delivery's ledg
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +30,7 @@ def status_report(config: Config, now: dt.datetime, week_of: WeekOf,
     lock = RunLock(lock_path(state))
     running = lock.is_held()
     lines = [f"{config.district.name} — status at {clock(now, zone)}",
-             f"state file: {state}", ""]
+             f"state file: {state}", *scheduler_line(History(state), zone), ""]
     lines += runs_block(History(state).recent(limit), zone, running, lock)
     lines += ["", *next_block(config.schedule, zone, now, week_of)]
     lines += ["", *emails_block(state)]
@@ -38,6 +39,26 @@ def status_report(config: Config, now: dt.datetime, week_of: WeekOf,
 
 def clock(moment: dt.datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+def scheduler_line(history: History, zone: ZoneInfo) -> list[str]:
+    last = history.last_scheduler_start()
+    if last is None:
+        return ["scheduler: never started with this state file"]
+    started, pid = last
+    return [f"scheduler: last started {clock(started, zone)}, pid {pid} "
+            f"({'running' if alive(pid) else 'no longer running'})"]
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (the state file is local)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def runs_block(runs: list[Run], zone: ZoneInfo, running: bool, lock: RunLock) -> list[str]:
