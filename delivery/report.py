@@ -1,0 +1,45 @@
+"""What a delivery did, for the run summary and the exit status."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One email (or one refused recipient of it)."""
+
+    school: str
+    recipient: str
+    detail: str = ""
+    earlier: bool = False  # the ledger holds this outcome from an earlier run
+
+
+@dataclass
+class DeliveryReport:
+    method: str  # "outbox" or "smtp"
+    where: str  # the outbox folder, or the mail server's host:port
+    week: str = ""
+    written: int = 0  # outbox: .eml files written
+    sent: list[Line] = field(default_factory=list)
+    already_sent: list[Line] = field(default_factory=list)
+    failed: list[Line] = field(default_factory=list)
+    unknown: list[Line] = field(default_factory=list)
+    refused: list[Line] = field(default_factory=list)
+    waiting: list[Line] = field(default_factory=list)
+    """Not tried, because sending stopped (see `stopped`); the next run sends them."""
+    stopped: str = ""
+
+    @property
+    def count(self) -> int:
+        """Emails delivered by this run: sent now, or written to the outbox."""
+        return len(self.sent) + self.written
+
+    @property
+    def attempted(self) -> int:
+        return len(self.sent) + len(self.failed) + sum(not u.earlier for u in self.unknown)
+
+    @property
+    def incomplete(self) -> bool:
+        """The run could not do its delivery: emails are still waiting, or it tried to send
+        some and the server took none of them."""
+        return bool(self.waiting) or (self.attempted > 0 and not self.sent)

@@ -1,0 +1,200 @@
+"""A real SMTP server for the tests: aiosmtpd on 127.0.0.1, with STARTTLS (or implicit TLS) and
+AUTH, its certificate signed by a CA made at test time. The handler keeps every message it
+accepted, and can be told to answer with 4xx/5xx or to drop the connection."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email
+import email.policy
+import ipaddress
+import ssl
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+USER, PASSWORD = "reports@district.example", "s3cret-Pa55word!"
+
+
+@dataclass(frozen=True)
+class Certs:
+    ca: Path
+    cert: Path
+    key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(self.cert, self.key)
+        return ctx
+
+
+def make_certs(folder: Path) -> Certs:
+    """A CA and a server certificate for localhost / 127.0.0.1 signed by it (EC keys: fast)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
+                         critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+            .issuer_name(ca_name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = Certs(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+    paths.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths.key.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                            serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+    return paths
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore
+
+    def part(self, subtype: str) -> str:
+        return self.message.get_body(preferencelist=(subtype,)).get_content()  # type: ignore
+
+
+@dataclass
+class Mailbox:
+    """The handler: what was accepted, and the faults to play (each used once)."""
+
+    received: list[Received] = field(default_factory=list)
+    rcpt_replies: dict[str, deque[str]] = field(default_factory=dict)
+    """Address → replies to its next RCPT commands (e.g. '550 5.1.1 No such user')."""
+    data_replies: deque[str] = field(default_factory=deque)
+    """Replies to the next DATA ends (e.g. '451 4.3.0 Try again later')."""
+    drop_after_data: set[str] = field(default_factory=set)
+    """Keep the message for these recipients, then close the connection without a reply."""
+    down_after_drop: bool = False
+    """After dropping a connection, answer every new session with 421 (a server gone away)."""
+    refuse_sessions: bool = False
+    """Answer EHLO with 421, as a server that is going away."""
+    hold_rcpt: str = ""
+    """Hold the reply to RCPT for this address (the email is claimed, not yet handed over)..."""
+    hold_data: str = ""
+    """...or to the end of DATA for this address (handed over, kept, no reply yet)..."""
+    release: threading.Event = field(default_factory=threading.Event)
+    """...until this is set; `holding` is set once the server waits."""
+    holding: threading.Event = field(default_factory=threading.Event)
+    peers: set[tuple[str, int]] = field(default_factory=set)
+    logins: list[str] = field(default_factory=list)
+
+    @property
+    def sessions(self) -> int:
+        """Connections that got as far as EHLO."""
+        return len(self.peers)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.refuse_sessions:
+            return ["421 4.3.2 Service shutting down"]
+        self.peers.add(session.peer)  # EHLO comes again after STARTTLS, on the same connection
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address.lower() == self.hold_rcpt:
+            await self._hold()
+        queued = self.rcpt_replies.get(address.lower())
+        if queued:
+            return queued.popleft()
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.data_replies:
+            return self.data_replies.popleft()
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                      envelope.original_content or envelope.content))
+        if self.hold_data in (r.lower() for r in envelope.rcpt_tos):
+            await self._hold()
+        if self.drop_after_data & {r.lower() for r in envelope.rcpt_tos}:
+            self.drop_after_data -= {r.lower() for r in envelope.rcpt_tos}
+            self.refuse_sessions = self.down_after_drop
+            server.transport.abort()
+            return "250 OK"  # never reaches the client
+        return "250 2.0.0 OK: queued"
+
+    async def _hold(self) -> None:
+        self.holding.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.01)
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and \
+            (auth_data.login.decode(), auth_data.password.decode()) == (USER, PASSWORD)
+        if ok:
+            self.logins.append(auth_data.login.decode())
+        return AuthResult(success=ok, handled=False)  # aiosmtpd answers 535 on failure
+
+    def to(self, address: str) -> list[Received]:
+        return [r for r in self.received if address.lower() in (a.lower() for a in r.recipients)]
+
+
+class _Controller(Controller):
+    def _trigger_server(self) -> None:
+        assert self.server is not None
+        self.port = self.server.sockets[0].getsockname()[1]  # listening on port 0: the real one
+        super()._trigger_server()
+
+
+@dataclass
+class SmtpServer:
+    mailbox: Mailbox
+    port: int
+    controller: Controller
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def start(certs: Certs, *, security: str = "starttls", auth: bool = True) -> SmtpServer:
+    mailbox = Mailbox()
+    kwargs: dict = {"hostname": "127.0.0.1", "port": 0, "server_hostname": "mail.test",
+                    "ready_timeout": 5, "authenticator": mailbox.authenticate,
+                    "auth_required": auth}
+    if security == "starttls":
+        kwargs.update(tls_context=certs.server_context(), require_starttls=True,
+                      auth_require_tls=True)
+    elif security == "tls":  # AUTH offered (the session is TLS), not demanded: aiosmtpd
+        kwargs.update(ssl_context=certs.server_context(), auth_require_tls=False,  # cannot
+                      auth_required=False)  # tell implicit TLS from none
+    else:
+        kwargs.update(auth_require_tls=False, auth_required=False)
+    controller = _Controller(mailbox, **kwargs)
+    controller.start()
+    return SmtpServer(mailbox, controller.port, controller)
