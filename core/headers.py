@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from core.issues import IssueLog, TabContext
-from core.parse import blank_mask
 from core.schema import FIELDS, Field, TabKind, normalise_header
 from core.sources import RawTab
 
@@ -52,11 +51,10 @@ def missing_column_message(f: Field) -> str:
 def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataFrame:
     """One column per matched field, raw cell values, plus row bookkeeping; blank rows dropped."""
     names = list(positions)
-    width = max(positions.values(), default=-1) + 1
-    grid = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in raw.rows],
-                        columns=range(width), dtype=object) if raw.rows else \
-        pd.DataFrame(columns=range(width), dtype=object)
-    frame = pd.DataFrame({n: grid[positions[n]] for n in names}, index=grid.index, dtype=object)
+    grid = pd.DataFrame(raw.rows, dtype=object) if raw.rows else pd.DataFrame(dtype=object)
+    grid = grid.reindex(columns=range(max(positions.values(), default=-1) + 1))
+    frame = pd.DataFrame({n: grid[positions[n]].astype(object) for n in names},
+                         index=grid.index)
     frame["_t"] = index
     frame["_row"] = frame.index + 2
     frame["_ok"] = True
@@ -68,10 +66,8 @@ def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataF
 
 
 def blank_mask_all(frame: pd.DataFrame, names: list[str]) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    for n in names:
-        mask &= blank_mask(frame[n])
-    return mask
+    """Rows with nothing in any matched column (the normal form has None for empty cells)."""
+    return frame[names].isna().all(axis=1)
 
 
 def empty_frame(kind: TabKind) -> pd.DataFrame:

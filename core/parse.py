@@ -30,24 +30,38 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques): each row's index into the column's distinct values; -1 for missing."""
+    return pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+
+
+def spread(answers: list[Any], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Answers per distinct value (plus one for missing, last) back onto the rows."""
+    table = np.empty(len(answers), dtype=object)
+    table[:] = answers
+    return pd.Series(table[codes], index=index, dtype=object)
+
+
 def per_distinct(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
     """`func` applied once per distinct cell and spread back over the rows (vectorised take)."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    answers = np.empty(len(uniques) + 1, dtype=object)
-    answers[:-1] = [func(u) for u in uniques]
-    answers[-1] = func(None)  # code -1: missing cells
-    return pd.Series(answers[codes], index=series.index, dtype=object)
+    codes, uniques = distinct(series)
+    return spread([func(u) for u in uniques] + [func(None)], codes, series.index)
 
 
 def map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> tuple[pd.Series, pd.Series]:
     """Parse each distinct cell once; return (values, bad mask). Blank cells are None, not bad."""
-    results = per_distinct(series, lambda v: None if is_blank(v) else func(v))
-    bad = per_distinct(results, lambda r: r is _BAD).astype(bool)
-    return results.where(~bad, None), bad
+    codes, uniques = distinct(series)
+    results = [None if is_blank(u) else func(u) for u in uniques] + [None]
+    bad = np.array([r is _BAD for r in results], dtype=bool)
+    values = spread([None if r is _BAD else r for r in results], codes, series.index)
+    return values, pd.Series(bad[codes], index=series.index)
 
 
 def blank_mask(series: pd.Series) -> pd.Series:
-    return per_distinct(series, is_blank).astype(bool)
+    """Empty, NaN, or only spaces: checked once per distinct value, never per cell."""
+    codes, uniques = distinct(series)
+    spaces = np.array([type(u) is str and not u.strip() for u in uniques] + [True], dtype=bool)
+    return pd.Series(spaces[codes], index=series.index)
 
 
 # ---------------------------------------------------------------- text
@@ -108,9 +122,30 @@ def _one_date(value: Any) -> Any:
 
 
 def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Sheets serial numbers, ISO dates, US m/d/yyyy and month names; returns datetime64 days."""
-    values, bad = map_distinct(series, _one_date)
-    return pd.to_datetime(values, errors="coerce"), bad
+    """Sheets serial numbers, ISO dates, US m/d/yyyy and month names; returns datetime64 days.
+
+    Serial numbers (often all distinct: form timestamps) are converted in one numpy step; text is
+    parsed once per distinct spelling."""
+    codes, uniques = distinct(series)
+    numeric = np.array([type(u) in (int, float) for u in uniques], dtype=bool)
+    serials = uniques[numeric].astype(float) if numeric.any() else np.array([], dtype=float)
+    ok = (serials >= 1) & (serials < 2958466)
+    days = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    bad = np.zeros(len(uniques) + 1, dtype=bool)
+    day_numbers = np.floor(np.where(ok, serials, 0)).astype("int64")
+    days[:-1][numeric] = np.where(ok, np.datetime64(SHEETS_EPOCH, "D") + day_numbers,
+                                  np.datetime64("NaT"))
+    bad[:-1][numeric] = ~ok
+    for i in np.flatnonzero(~numeric):
+        value = uniques[i]
+        if is_blank(value):
+            continue
+        parsed = _one_date(value)
+        bad[i] = parsed is _BAD
+        if not bad[i]:
+            days[i] = np.datetime64(parsed, "D")
+    values = pd.Series(days[codes].astype("datetime64[ns]"), index=series.index)
+    return values, pd.Series(bad[codes], index=series.index)
 
 
 # ---------------------------------------------------------------- minutes

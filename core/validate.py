@@ -402,12 +402,11 @@ def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
                 "No cycle with this ID on the Cycles tab (or that cycle has an error). Check "
                 "the ID; until then these scores are left out.")
     require(frame, issues, "student_id", "Student ID", "the student's ID", sensitive=True)
-    frame["student"] = parse.clean_text(frame["student_id"])
+    frame["student"] = parse.distinct(frame["student_id"])[0]  # an opaque number per student
     flag_duplicates(frame, issues, ["cycle_id", "student"], "student_id", "Student ID",
                     "This student already has scores for this cycle; delete the extra row",
                     sensitive=True)
     _scores(frame, ctx.settings, issues)
-    frame["student"] = pd.factorize(frame["student"])[0]
     return _keep(frame, ["cycle_id", "student", "pre", "post"])
 
 
@@ -465,7 +464,7 @@ def _log_date(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     date, bad = parse.parse_dates(frame["date"])
     issues.flag(frame, bad, "date", "Date", E,
                 "Not a date. Enter it like 2026-11-03 or 11/3/2026.")
-    stamp, _ = parse.parse_dates(frame["timestamp"])
+    stamp, _ = parse.parse_dates(frame["timestamp"].where(date.isna() & ~bad))
     from_stamp = date.isna() & ~bad & stamp.notna()
     issues.flag(frame, from_stamp, "date", "Date", W,
                 "Date is blank; the form's Timestamp date was used. Fill in the session date "
@@ -533,7 +532,7 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
 
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
     keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach"]
-    frame["_notes_key"] = parse.clean_text(frame["notes"]).fillna("")
+    frame["_notes_key"] = parse.distinct(frame["notes"])[0]
     flag_duplicates(frame, issues, keys + ["_teacher_key", "_notes_key"], "date", "Date",
                     "Same session as another row; the form was probably submitted twice. "
                     "Delete this row")

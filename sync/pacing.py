@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 READ, WRITE = "read", "write"
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 WINDOW = 60.0
+SLACK = 1e-6  # float clocks: treat "a hair under a minute ago" as a minute ago, never spin
 
 
 @dataclass
@@ -37,11 +38,11 @@ class Pacer:
         limit = self.per_minute[kind]
         while True:
             now = self.clock()
-            while sent and now - sent[0] >= WINDOW:
+            while sent and now - sent[0] >= WINDOW - SLACK:
                 sent.popleft()
             if len(sent) < limit:
                 break
-            self.pause(WINDOW - (now - sent[0]))
+            self.pause(max(WINDOW - (now - sent[0]), SLACK))
         sent.append(self.clock())
         self.requests[kind] = self.requests.get(kind, 0) + 1
 
