@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import zip_longest
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from core.issues import IssueLog, TabContext
@@ -51,10 +54,9 @@ def missing_column_message(f: Field) -> str:
 def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataFrame:
     """One column per matched field, raw cell values, plus row bookkeeping; blank rows dropped."""
     names = list(positions)
-    grid = pd.DataFrame(raw.rows, dtype=object) if raw.rows else pd.DataFrame(dtype=object)
-    grid = grid.reindex(columns=range(max(positions.values(), default=-1) + 1))
-    frame = pd.DataFrame({n: grid[positions[n]].astype(object) for n in names},
-                         index=grid.index)
+    columns = list(zip_longest(*raw.rows)) if raw.rows else []  # ragged rows, padded in C
+    frame = pd.DataFrame({n: _column(columns, positions[n], len(raw.rows)) for n in names},
+                         index=pd.RangeIndex(len(raw.rows)))
     frame["_t"] = index
     frame["_row"] = frame.index + 2
     frame["_ok"] = True
@@ -63,6 +65,13 @@ def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataF
     if names:
         frame = frame[~blank_mask_all(frame, names)]
     return frame.reset_index(drop=True)
+
+
+def _column(columns: list[tuple[Any, ...]], pos: int, length: int) -> np.ndarray:
+    values = np.empty(length, dtype=object)
+    if pos < len(columns):
+        values[:] = columns[pos]
+    return values
 
 
 def blank_mask_all(frame: pd.DataFrame, names: list[str]) -> pd.Series:
