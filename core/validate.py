@@ -24,7 +24,8 @@ from core.schema import (
 from core.sources import RawTab, SourceProblem
 
 E, W = Severity.ERROR, Severity.WARNING
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+"""An address every mail server accepts: plain ASCII (an accented name@ is refused by many)."""
 _LIST_SPLIT = r"\s*(?:;|,|/|&|\n|\band\b)\s*"
 
 

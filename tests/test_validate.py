@@ -77,6 +77,8 @@ CASES = [
     ("Assessments", ["A-1", None, 50, 60], "Student ID", "error", "Student ID is blank"),
     ("Schools", ["Gamma High", "G", "not-an-email", 30, 50, "Launch"], "Principal email",
      "warning", "no weekly report can be sent"),
+    ("Schools", ["Gamma High", "G", "josé.garcía@x.example", 30, 50, "Launch"], "Principal email",
+     "warning", "no weekly report can be sent"),
     ("Schools", ["Gamma High", "G", "g@x.example", "thirty", 50, "Launch"],
      "Number of classroom teachers", "warning", "number of classroom teachers"),
     ("Schools", ["Gamma High", "G", "g@x.example", 30, 50, "Orbit"], "Implementation stage",
