@@ -106,7 +106,7 @@ def test_the_runner_records_outcomes_and_passes_the_stop_check(state):
 
 
 @pytest.mark.parametrize("error, outcome, message", [
-    (JobError("No usable rows on the Schools tab."), "failed", "No usable rows on the Schools tab."),
+    (JobError("No usable rows."), "failed", "No usable rows."),
     (RuntimeError("bug"), "failed", "RuntimeError: bug"),
     (Stopped("stopped between steps"), "stopped", "stopped between steps"),
     (KeyboardInterrupt(), "stopped", "interrupted"),
