@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -54,8 +53,9 @@ def missing_column_message(f: Field) -> str:
 def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataFrame:
     """One column per matched field, raw cell values, plus row bookkeeping; blank rows dropped."""
     names = list(positions)
-    columns = list(zip_longest(*raw.rows)) if raw.rows else []  # ragged rows, padded in C
-    frame = pd.DataFrame({n: _column(columns, positions[n], len(raw.rows)) for n in names},
+    width = max(positions.values(), default=-1) + 1
+    grid = ragged_grid(raw.rows, width)
+    frame = pd.DataFrame({n: grid[:, positions[n]] for n in names},
                          index=pd.RangeIndex(len(raw.rows)))
     frame["_t"] = index
     frame["_row"] = frame.index + 2
@@ -67,11 +67,19 @@ def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataF
     return frame.reset_index(drop=True)
 
 
-def _column(columns: list[tuple[Any, ...]], pos: int, length: int) -> np.ndarray:
-    values = np.empty(length, dtype=object)
-    if pos < len(columns):
-        values[:] = columns[pos]
-    return values
+def ragged_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
+    """Rows of any length as a 2-D object array at least `width` wide, padded with None.
+    pandas' C routine does it at scale; plain Python is the fallback if it ever moves."""
+    if not rows:
+        return np.empty((0, width), dtype=object)
+    try:
+        from pandas._libs.lib import to_object_array
+        grid = to_object_array([list(r) for r in rows] if not isinstance(rows[0], list)
+                               else rows, min_width=width)
+    except (ImportError, TypeError):
+        grid = np.array([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+    grid[pd.isna(grid)] = None  # the C routine pads with NaN
+    return grid
 
 
 def blank_mask_all(frame: pd.DataFrame, names: list[str]) -> pd.Series:

@@ -26,6 +26,8 @@ from core.sources import RawTab, SourceProblem
 E, W = Severity.ERROR, Severity.WARNING
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 """An address every mail server accepts: plain ASCII (an accented name@ is refused by many)."""
+_LOOSE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+"""Enough to match a coach's rows by email; coaches are not sent the report unless cc'd."""
 _LIST_SPLIT = r"\s*(?:;|,|/|&|\n|\band\b)\s*"
 
 
@@ -110,16 +112,24 @@ def require(frame: pd.DataFrame, issues: IssueLog, name: str, label: str, what: 
 def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name: str,
                     label: str, message: str, *, sensitive: bool = False) -> None:
     """Later copies of the same key are errors that point at the first copy's row."""
-    live = frame[frame["_ok"]]
-    dup = live.duplicated(keys, keep="first")
+    live = frame.loc[frame["_ok"].astype(bool)]
+    if live.empty:
+        return
+    key = row_hash(live, keys)
+    dup = key.duplicated(keep="first")
     if not dup.any():
         return
-    first_row = live.groupby(keys, dropna=False)["_row"].transform("first")
+    first_row = live["_row"].groupby(key).transform("first")
     mask = pd.Series(False, index=frame.index)
     mask[live.index[dup]] = True
     text = pd.Series("", index=frame.index)
     text[live.index] = message + " (first seen at row " + first_row.astype(str) + ")."
     issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
+
+
+def row_hash(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """One 64-bit hash per row over `keys` (hashed in C): duplicates found on one column."""
+    return pd.util.hash_pandas_object(frame[keys], index=False, categorize=True)
 
 
 def split_list(series: pd.Series) -> pd.Series:
@@ -133,8 +143,8 @@ def enum_values(series: pd.Series) -> pd.Series:
     return parse.per_distinct(series, lambda v: v.value if isinstance(v, Enum) else None)
 
 
-def is_email(series: pd.Series) -> pd.Series:
-    return parse.per_distinct(series, lambda e: isinstance(e, str) and bool(_EMAIL.match(e))) \
+def is_email(series: pd.Series, pattern: re.Pattern[str] = _EMAIL) -> pd.Series:
+    return parse.per_distinct(series, lambda e: isinstance(e, str) and bool(pattern.match(e))) \
         .astype(bool)
 
 
@@ -198,7 +208,7 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
     flag_duplicates(frame, issues, ["key"], "coach", "Coach",
                     "This coach is listed twice; keep one row and list all their schools in it")
     email = parse.clean_text(frame["email"])
-    bad_email = email.notna() & ~is_email(email)
+    bad_email = email.notna() & ~is_email(email, _LOOSE_EMAIL)
     issues.flag(frame, bad_email, "email", "Email", W,
                 "Not an email address; rows logged under this email will not match the coach.")
     frame["email"] = email.where(~bad_email, None)
