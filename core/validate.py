@@ -112,18 +112,19 @@ def require(frame: pd.DataFrame, issues: IssueLog, name: str, label: str, what: 
 def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name: str,
                     label: str, message: str, *, sensitive: bool = False) -> None:
     """Later copies of the same key are errors that point at the first copy's row."""
-    live = frame.loc[frame["_ok"].astype(bool)]
-    if live.empty:
+    ok = frame["_ok"].to_numpy(dtype=bool)
+    if not ok.any():
         return
-    key = row_hash(live, keys)
+    key = row_hash(frame, keys)[ok]
     dup = key.duplicated(keep="first")
     if not dup.any():
         return
-    first_row = live["_row"].groupby(key).transform("first")
+    first_row = frame["_row"][ok].groupby(key.to_numpy()).first()
+    repeats = key[dup]
     mask = pd.Series(False, index=frame.index)
-    mask[live.index[dup]] = True
+    mask[repeats.index] = True
     text = pd.Series("", index=frame.index)
-    text[live.index] = message + " (first seen at row " + first_row.astype(str) + ")."
+    text[repeats.index] = [f"{message} (first seen at row {first_row[k]})." for k in repeats]
     issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
 
 
