@@ -2,32 +2,49 @@
 
     python main.py run --once [--config PATH] [--week 2026-W47] [--dry-run]
     python main.py check [--config PATH]
+    python main.py send --week 2026-W47 [--school NAME] [--resend] [--config PATH]
+    python main.py schedule [--config PATH]
+    python main.py status [--config PATH]
+    (every command also takes --verbose or --quiet)
 
 Exit codes: 0 the job did its work (data issues found is still 0); 1 it could not; 2 usage or
-config error.
+config error; 3 another run holds the lock, so this one did nothing; 4 stopped by SIGTERM or
+Ctrl-C before the run finished (nothing half-written).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from config.loader import load_config
 from config.model import Config
-from core.errors import ConfigError, JobError
-from core.impact import compute_impact
+from core.errors import ConfigError, DeliveryError, JobError
+from core.impact import Impact, compute_impact
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
+from delivery.ledger import ledger_view
+from delivery.report import DeliveryReport
+from delivery.sender import send_emails
+from delivery.smtp import preflight
 from reports import console
-from reports.context import school_contexts
+from reports.context import district_context, school_contexts
 from reports.outbox import write_outbox
-from reports.render import Email, render_all
+from reports.render import Email, render_all, render_district
 from reports.tabs import summary_tables
+from scheduler.clock import Clock, utc_now
+from scheduler.history import RunKind
+from scheduler.lock import Locked
+from scheduler.runner import Runner, Service, Sleep
+from scheduler.status import status_report
+from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
+from sync.google_api import GoogleConnection
 from sync.sources import connect_google, output_target, read_sources
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED = 0, 1, 2, 3, 4
 
 
 @dataclass
@@ -37,31 +54,81 @@ class RunResult:
     tabs_written: list[str]
     emails: list[Email]
     delivered: int
+    delivery: DeliveryReport | None = None
 
 
-def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetime) -> RunResult:
-    """The whole job, one step per line."""
-    console.step("Reading sources")
+def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetime,
+             send: bool = True, should_stop: StopCheck = never) -> RunResult:
+    """The whole job, one step per line. A refresh (send=False) writes the tabs and sends
+    nothing. A stop asked for during a step ends the run before the next one."""
     google = connect_google(config)
+    data, impact = compute_week(config, week, now, google, should_stop)
+    between_steps(should_stop)
+    console.step("Rendering emails")
+    emails = render_emails(config, impact, data)
+    target = output_target(config, google)
+    summary = summary_tables(config, impact, data, emails if send else [], now=now)
+    if dry_run:
+        console.dry_run(summary.tables, emails, target.describe(), delivery_target(config, week),
+                        ledger_view(config, week.label))
+        return RunResult(week, data, [], emails, 0)
+    between_steps(should_stop)
+    console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
+    target.write(summary.tables, summary.run_log_entry)
+    if not send:
+        return RunResult(week, data, summary.names, emails, 0)
+    between_steps(should_stop)
+    console.step(f"Delivering emails via {delivery_target(config, week)}")
+    delivered = deliver(config, emails, week, now, should_stop=should_stop)
+    require_delivered(delivered, should_stop)
+    return RunResult(week, data, summary.names, emails, delivered.count, delivered)
+
+
+def send_week(config: Config, week: ReportWeek, *, now: dt.datetime, school: str | None,
+              resend: bool, should_stop: StopCheck = never) -> RunResult:
+    """`send`: one week's emails (all, or one school's) from freshly computed figures; no tabs
+    are written. With `resend`, sent even if the ledger says they were."""
+    data, impact = compute_week(config, week, now, connect_google(config), should_stop)
+    emails = for_school(render_emails(config, impact, data), school)
+    between_steps(should_stop)
+    console.step(f"Delivering {len(emails)} email(s) via {delivery_target(config, week)}")
+    delivered = deliver(config, emails, week, now, resend=resend, should_stop=should_stop)
+    require_delivered(delivered, should_stop)
+    return RunResult(week, data, [], emails, delivered.count, delivered)
+
+
+def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
+                 google: GoogleConnection | None, should_stop: StopCheck
+                 ) -> tuple[Validated, Impact]:
+    """Read every source, validate, compute the week's and the year's figures."""
+    console.step("Reading sources")
     tabs, problems = read_sources(config, google)
+    between_steps(should_stop)
     console.step("Validating rows")
     data = validate(tabs, validation_context(config, now), config.aliases, problems)
     require_rosters(data)
+    between_steps(should_stop)
     console.step(f"Computing impact for {week.label} and the school year to date")
-    impact = compute_impact(data, config.settings, config.district.school_year, week)
-    console.step("Rendering principal emails")
+    return data, compute_impact(data, config.settings, config.district.school_year, week)
+
+
+def render_emails(config: Config, impact: Impact, data: Validated) -> list[Email]:
+    """Each principal's email; and the district summary for district staff, if asked for."""
     emails = render_all(school_contexts(impact, data, config),
                         cc_coaches=config.delivery.cc_coaches)
-    target = output_target(config, google)
-    summary = summary_tables(config, impact, data, emails, now=now)
-    if dry_run:
-        console.dry_run(summary.tables, emails, target.describe(), config.path(config.delivery.outbox))
-        return RunResult(week, data, [], emails, 0)
-    console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
-    target.write(summary.tables, summary.run_log_entry)
-    console.step("Delivering emails to the outbox")
-    sent = deliver(config, emails, week, now)
-    return RunResult(week, data, summary.names, emails, sent)
+    if config.delivery.district_summary:
+        emails += render_district(district_context(impact, data, config), config.district_staff)
+    return emails
+
+
+def for_school(emails: list[Email], school: str | None) -> list[Email]:
+    if school is None:
+        return emails
+    chosen = [e for e in emails if e.school.casefold() == school.strip().casefold()]
+    if not chosen:
+        raise ConfigError(f"--school: no school is named '{school}'. Use one of: "
+                          + ", ".join(f'"{s}"' for s in dict.fromkeys(e.school for e in emails)))
+    return chosen
 
 
 def validation_context(config: Config, now: dt.datetime) -> Context:
@@ -80,15 +147,58 @@ def require_rosters(data: Validated) -> None:
                        "Fix the problems listed above (see `python main.py check`).")
 
 
-def deliver(config: Config, emails: list[Email], week: ReportWeek, now: dt.datetime) -> int:
+def deliver(config: Config, emails: list[Email], week: ReportWeek, now: dt.datetime, *,
+            resend: bool = False, should_stop: StopCheck = never) -> DeliveryReport:
+    """To the outbox folder, or over SMTP, where the ledger sends each email once."""
+    if config.delivery.method == "smtp":
+        return send_emails(config, emails, week.label, now, resend=resend, environ=os.environ,
+                           should_stop=should_stop)
     written = write_outbox(emails, config.path(config.delivery.outbox),
                            sender=config.delivery.sender, reply_to=config.delivery.reply_to,
                            week=week.label, now=now)
-    return len(written)
+    return DeliveryReport("outbox", delivery_target(config, week), week.label,
+                          written=len(written))
+
+
+def delivery_target(config: Config, week: ReportWeek) -> str:
+    d = config.delivery
+    if d.method == "smtp":
+        return f"SMTP {d.host}:{d.smtp_port}"
+    return str(config.path(d.outbox) / week.label)
+
+
+def require_delivered(delivered: DeliveryReport, should_stop: StopCheck) -> None:
+    """Exit 1 when emails wait (the server could not be used) or none tried could be sent; a
+    stop asked for while sending ends the run as stopped. Either way, say which."""
+    if not delivered.incomplete:
+        return
+    console.delivery_block(delivered)
+    if delivered.waiting:
+        between_steps(should_stop)
+    raise DeliveryError(
+        (f"sending stopped: {delivered.stopped} {len(delivered.waiting)} email(s) were not "
+         f"sent; once that is fixed, run again and they go out (emails already sent are not "
+         f"sent twice)." if delivered.waiting else
+         f"none of the {delivered.attempted} email(s) tried could be delivered (see above)."))
 
 
 def report_week(config: Config, week: str | None, now: dt.datetime) -> ReportWeek:
     return parse_week(week) if week else last_full_week(today(config, now))
+
+
+def runner(config: Config, should_stop: StopCheck) -> Runner[RunResult]:
+    """Runs the pipeline under the lock, recording each run in the state database."""
+    def job(kind: RunKind, week: ReportWeek, now: dt.datetime, stop: StopCheck) -> RunResult:
+        return run_once(config, week, dry_run=False, now=now, send=kind is not RunKind.REFRESH,
+                        should_stop=stop)
+    return Runner(config.path(config.state), job, should_stop)
+
+
+def service(config: Config, stop: StopCheck, *, clock: Clock, sleep: Sleep) -> Service:
+    """The scheduler for `config.schedule`; the clock and the sleep are injected for tests."""
+    return Service(runner(config, stop), config.schedule, config.district.zone,
+                   lambda t: report_week(config, None, t), clock=clock, sleep=sleep,
+                   should_stop=stop)
 
 
 # ---------------------------------------------------------------- commands
@@ -96,13 +206,36 @@ def report_week(config: Config, week: str | None, now: dt.datetime) -> ReportWee
 
 def cmd_run(args: argparse.Namespace, now: dt.datetime) -> int:
     config = load_config(args.config)
+    if not args.dry_run:
+        preflight(config, os.environ)
     week = report_week(config, args.week, now)
     console.banner(config, week, dry_run=args.dry_run)
-    result = run_once(config, week, dry_run=args.dry_run, now=now)
-    console.run_summary(result.data, result.tabs_written, result.emails, result.delivered,
-                        output=config.path(config.output.location),
-                        outbox=config.path(config.delivery.outbox) / week.label,
-                        dry_run=args.dry_run)
+    if args.dry_run:  # writes nothing, so it takes no lock and leaves no record
+        result = run_once(config, week, dry_run=True, now=now)
+    else:
+        with StopFlag().on_signals() as stop:
+            result = runner(config, stop).run(RunKind.MANUAL, week, now)
+    console.run_summary(result.data, result.tabs_written, result.emails, result.delivery,
+                        output=config.path(config.output.location), dry_run=args.dry_run)
+    return EXIT_OK
+
+
+def cmd_send(args: argparse.Namespace, now: dt.datetime) -> int:
+    if args.resend and not args.school:
+        raise ConfigError("--resend needs --school: a resend is for one school's email(s), "
+                          "e.g. --school \"Lincoln Elementary\"")
+    config = load_config(args.config)
+    preflight(config, os.environ)
+    week = report_week(config, args.week, now)
+    console.banner(config, week, dry_run=False)
+
+    def job(kind: RunKind, week: ReportWeek, now: dt.datetime, stop: StopCheck) -> RunResult:
+        return send_week(config, week, now=now, school=args.school, resend=args.resend,
+                         should_stop=stop)
+    with StopFlag().on_signals() as stop:
+        result = Runner(config.path(config.state), job, stop).run(RunKind.MANUAL, week, now)
+    console.run_summary(result.data, [], result.emails, result.delivery,
+                        output=config.path(config.output.location), dry_run=False)
     return EXIT_OK
 
 
@@ -115,10 +248,27 @@ def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     return EXIT_OK
 
 
+def cmd_schedule(args: argparse.Namespace, now: dt.datetime) -> int:
+    config = load_config(args.config)
+    with StopFlag().on_signals() as stop:
+        console.step(f"Scheduler started for {config.district.name} "
+                     f"(times in {config.district.time_zone}); stop it with SIGTERM or Ctrl-C")
+        service(config, stop, clock=utc_now, sleep=stop.wait).serve()
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, now: dt.datetime) -> int:
+    config = load_config(args.config)
+    for line in status_report(config, now, lambda t: report_week(config, None, t)):
+        console.say(line)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the job: validate, compute, write tabs, send emails")
+    run = sub.add_parser("run", parents=[log_flags()],
+                         help="run the job: validate, compute, write tabs, send emails")
     run.add_argument("--once", action="store_true", required=True,
                      help="run one full job now and exit")
     run.add_argument("--config", help="config file (default: config/district.yaml, the demo)")
@@ -127,20 +277,63 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true",
                      help="read, validate, compute and render; write and send nothing")
     run.set_defaults(func=cmd_run)
-    check = sub.add_parser("check", help="validate the config and every source; write nothing")
+    send = sub.add_parser("send", parents=[log_flags()],
+                          help="send one week's emails again from fresh figures (no tabs "
+                          "written): those the ledger has not sent, or with --resend one "
+                          "school's even if it has")
+    send.add_argument("--config", help="config file (default: config/district.yaml)")
+    send.add_argument("--week", help="report week as an ISO week, e.g. 2026-W47 "
+                      "(default: the last full week in the district's time zone)")
+    send.add_argument("--school", help='only this school\'s email(s), e.g. "Lincoln '
+                      'Elementary" ("District summary" for the district staff\'s)')
+    send.add_argument("--resend", action="store_true",
+                      help="send even if the ledger says sent or unknown (needs --school)")
+    send.set_defaults(func=cmd_send)
+    check = sub.add_parser("check", parents=[log_flags()],
+                           help="validate the config and every source; write nothing")
     check.add_argument("--config", help="config file (default: config/district.yaml)")
     check.set_defaults(func=cmd_check)
+    schedule = sub.add_parser("schedule", parents=[log_flags()],
+                              help="keep running: refresh the tabs and send the weekly emails "
+                              "at the times under schedule: in the config")
+    schedule.add_argument("--config", help="config file (default: config/district.yaml)")
+    schedule.set_defaults(func=cmd_schedule)
+    status = sub.add_parser("status", parents=[log_flags()],
+                            help="the last runs and their outcomes, the next scheduled runs "
+                            "and emails not sent")
+    status.add_argument("--config", help="config file (default: config/district.yaml)")
+    status.set_defaults(func=cmd_status)
     return p
+
+
+def log_flags() -> argparse.ArgumentParser:
+    """The log goes to stderr with time and level; results (summaries) go to stdout."""
+    flags = argparse.ArgumentParser(add_help=False)
+    loud = flags.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true", help="log details too (debug)")
+    loud.add_argument("-q", "--quiet", action="store_true",
+                      help="log only warnings and errors (results still go to stdout)")
+    return flags
 
 
 def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> int:
     args = parser().parse_args(argv)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    console.setup_logging(verbose=args.verbose, quiet=args.quiet)
+    now = now or utc_now()
     try:
         return args.func(args, now)
     except (ConfigError, WeekFormatError) as exc:
         console.error(f"Configuration problem: {exc}")
         return EXIT_USAGE
+    except Locked as exc:
+        console.error(f"Another run is in progress ({exc}), so this one did nothing. Runs "
+                      "never overlap; see `python main.py status`.")
+        return EXIT_LOCKED
+    except (Stopped, KeyboardInterrupt):
+        console.error("Stopped before the run finished, between two steps: every file is "
+                      "as it was or wholly rewritten, nothing half-written. Run it again to "
+                      "finish.")
+        return EXIT_STOPPED
     except JobError as exc:
         console.error(f"The run could not finish: {exc}")
         return EXIT_FAILED

@@ -6,13 +6,16 @@ live here: they come from the environment, named by keys ending in `_env`.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
+from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      field_validator, model_validator)
 
 from core.schema import FIELDS, Stage, TabKind
 
@@ -152,6 +155,31 @@ class Settings(Strict):
         return self
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _clock_time(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError('write the time in quotes, e.g. "18:00" (unquoted, YAML reads 18:00 '
+                         "as a number)")
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError('write a time of day as "HH:MM" on a 24-hour clock, e.g. "07:00"')
+    return value
+
+
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+
+
+class Schedule(Strict):
+    """When `python main.py schedule` runs the job, in the district's time zone."""
+
+    refresh_at: list[ClockTime] = ["06:00"]
+    """Times of day to refresh the summary tabs (no emails); [] for none."""
+    send_day: Weekday = "monday"
+    send_at: ClockTime = "07:00"
+    """When the weekly emails go out, for the week just ended (with a refresh of the tabs)."""
+
+
 class Output(Strict):
     backend: Backend = Backend.WORKBOOK
     location: str = Field(min_length=1)
@@ -182,12 +210,80 @@ class Recipient(Strict):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+class Security(StrEnum):
+    STARTTLS = "starttls"  # plain connection upgraded with STARTTLS (port 587)
+    TLS = "tls"  # implicit TLS from the first byte (port 465)
+    NONE = "none"  # no encryption: only to a relay on this machine
+
+
+DEFAULT_PORTS = {Security.STARTTLS: 587, Security.TLS: 465, Security.NONE: 25}
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 class Delivery(Strict):
-    method: Literal["outbox"] = "outbox"
+    """How the emails leave: written to an outbox folder, or sent over SMTP.
+
+    Credentials are never in the config: `username_env` and `password_env` name the environment
+    variables that hold them. Checks that name several keys are made on the whole section, so a
+    mistake (say, a password pasted into `password_env`) is never echoed back in the error.
+    """
+
+    method: Literal["outbox", "smtp"] = "outbox"
     outbox: str = "out/outbox"
     sender: str = Field("Coaching Impact <coaching-impact@localhost>", alias="from")
     reply_to: str | None = None
     cc_coaches: bool = False
+    district_summary: bool = False
+    """Also send district staff a summary of every school (one email each)."""
+    host: str | None = None
+    port: int | None = Field(None, ge=1, le=65535)
+    """Default from `security`: 587 (starttls), 465 (tls), 25 (none)."""
+    security: Security = Security.STARTTLS
+    username_env: str | None = None
+    password_env: str | None = None
+    ca_file: str | None = None
+    """CA certificate(s) to trust instead of the system's, for a relay with a private CA."""
+    timeout: float = Field(30, gt=0, le=600)
+    """Seconds to wait on each step of the SMTP conversation (connect, each command, reply)."""
+
+    @model_validator(mode="after")
+    def _smtp_settings(self) -> "Delivery":
+        if self.method == "smtp" and not self.host:
+            raise ValueError("delivery.host: required when delivery.method is smtp "
+                             "(the mail server's name, e.g. smtp.office365.com)")
+        if self.security == Security.NONE and self.host and not is_loopback(self.host):
+            raise ValueError(
+                f"delivery.security: 'none' sends reports and passwords unencrypted, so it is "
+                f"allowed only to a server on this machine (localhost, 127.0.0.1, ::1), not "
+                f"'{self.host}'. Use security: starttls (port 587) or tls (port 465).")
+        for key in ("username_env", "password_env"):
+            name = getattr(self, key)
+            if name is not None and not _ENV_NAME.match(name):
+                raise ValueError(
+                    f"delivery.{key}: must be the name of an environment variable (letters, "
+                    f"digits and _, such as SMTP_PASSWORD), never the secret itself")
+        for key, value in (("from", self.sender), ("reply_to", self.reply_to)):
+            if value is not None and "@" not in parseaddr(value)[1]:
+                raise ValueError(f"delivery.{key}: write one address, e.g. "
+                                 f"'Coaching Program <coaching@district.example>'")
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError("delivery.username_env and delivery.password_env: set both (to "
+                             "log in to the mail server) or neither")
+        return self
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.security]
+
+
+def is_loopback(host: str) -> bool:
+    """True for a name or address that never leaves this machine."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class Config(Strict):
@@ -200,6 +296,7 @@ class Config(Strict):
     google: Google = Google()
     delivery: Delivery = Delivery()
     district_staff: list[Recipient] = []
+    schedule: Schedule = Schedule()
     state: str = "out/state.sqlite"
     """SQLite file for what must survive between runs (sent emails, run history)."""
     base_dir: Path = Path(".")

@@ -1,7 +1,15 @@
-"""What the terminal shows: progress per step and a one-screen summary at the end."""
+"""What the terminal shows: progress per step and a one-screen summary at the end.
+
+Two streams, one rule: the log (progress, warnings, errors) goes to stderr with time and level,
+through `logging`; results a person asked for (the run summary, the check, status) go to stdout.
+--verbose adds debug lines to the log, --quiet keeps only warnings and errors; neither changes
+stdout, so `run --once --quiet >/dev/null` under cron prints only trouble.
+"""
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +20,24 @@ from core.schema import Severity
 from core.summary import Table
 from core.validate import Validated
 from core.weeks import ReportWeek
+from delivery.report import DeliveryReport
 from reports.render import Email
+
+log = logging.getLogger("coaching_impact")
+
+
+class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The job's own stderr handler (so setting up again replaces it rather than adding one)."""
+
+
+def setup_logging(*, verbose: bool = False, quiet: bool = False) -> None:
+    for handler in [h for h in log.handlers if isinstance(h, _LogHandler)]:
+        log.removeHandler(handler)
+    handler = _LogHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s",
+                                           "%Y-%m-%d %H:%M:%S"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
 
 
 def say(text: str = "") -> None:
@@ -20,11 +45,11 @@ def say(text: str = "") -> None:
 
 
 def step(text: str) -> None:
-    say(f"• {text}")
+    log.info(text)
 
 
 def error(text: str) -> None:
-    print(f"error: {text}", file=sys.stderr, flush=True)
+    log.error(text)
 
 
 def banner(config: Config, week: ReportWeek, *, dry_run: bool) -> None:
@@ -47,15 +72,16 @@ def rows_block(data: Validated) -> None:
         f"({errors} errors: rows left out; {warnings} warnings: rows kept)")
 
 
-def run_summary(data: Validated, tabs: list[str], emails: list[Email], delivered: int, *,
-                output: Path, outbox: Path, dry_run: bool) -> None:
+def run_summary(data: Validated, tabs: list[str], emails: list[Email],
+                delivery: DeliveryReport | None, *, output: Path, dry_run: bool) -> None:
     say()
     say("Run summary")
     rows_block(data)
-    if not dry_run:
+    if not dry_run and tabs:
         say(f"  tabs written:  {', '.join(tabs)}")
         say(f"                 in {output}")
-        say(f"  emails:        {delivered} written to {outbox} (open index.html to preview)")
+    if not dry_run and delivery:
+        delivery_block(delivery)
     unsent = [e.school for e in emails if not e.to]
     if unsent:
         say(f"  no email for:  {', '.join(unsent)} (no valid principal email on the Schools tab)")
@@ -63,7 +89,41 @@ def run_summary(data: Validated, tabs: list[str], emails: list[Email], delivered
         say("  data issues:   see the Data Issues tab; each row says where and how to fix it")
 
 
-def dry_run(tables: list[Table], emails: list[Email], output: str, outbox: Path) -> None:
+def delivery_block(report: DeliveryReport) -> None:
+    """What was sent, and each email that needs a person: failed, refused, unknown, waiting."""
+    if report.method == "outbox":
+        say(f"  emails:        {report.written} written to {report.where} "
+            f"(open index.html to preview)")
+        return
+    counts = [(len(report.sent), "sent"), (len(report.already_sent), "already sent"),
+              (len(report.failed), "failed"), (len(report.unknown), "unknown"),
+              (len(report.refused), "refused"), (len(report.waiting), "not sent yet")]
+    say(f"  emails:        {', '.join(f'{n} {what}' for n, what in counts if n) or 'none'} "
+        f"(SMTP {report.where})")
+    for line in report.failed:
+        say(f"  failed:        {line.school} <{line.recipient}>: {line.detail}")
+    for line in report.refused:
+        say(f"  refused:       {line.school}: the server refused {line.recipient} "
+            f"({line.detail}); the other recipients got the email")
+    for line in report.unknown:
+        say(f"  unknown:       {line.school} <{line.recipient}>: {line.detail}")
+    if report.unknown:
+        say("                 It may or may not have arrived, so it is not sent again by "
+            "itself. Ask the recipient")
+        say("                 (or look in the mail server's log); if it did not arrive, send it "
+            "again with:")
+        for school in dict.fromkeys(line.school for line in report.unknown):
+            say(f'                 python main.py send --week {report.week} --school "{school}" '
+                f"--resend")
+    if report.waiting:
+        say(f"  not sent yet:  {len(report.waiting)}, because sending stopped: {report.stopped}")
+        say(f"                 Run again (python main.py run --once --week {report.week}) to "
+            f"send them; nothing already sent is sent twice.")
+
+
+def dry_run(tables: list[Table], emails: list[Email], output: str, via: str,
+            ledger: Mapping[tuple[str, str], str] | None = None) -> None:
+    """`ledger`: (school, recipient) → status, for emails an SMTP run would skip."""
     say()
     say("Dry run: nothing was written or sent. A real run would:")
     for t in tables:
@@ -71,7 +131,9 @@ def dry_run(tables: list[Table], emails: list[Email], output: str, outbox: Path)
     say(f"  add this run's row to tab 'Run Log' in {output}")
     for e in emails:
         where = f"to {e.to}" if e.to else "to nobody (no principal email)"
-        say(f"  deliver '{e.subject}' {where} via {outbox}")
+        status = (ledger or {}).get((e.school, (e.to or "").lower()))
+        skip = f" (skip: the ledger says {status})" if status in ("sent", "unknown") else ""
+        say(f"  deliver '{e.subject}' {where} via {via}{skip}")
 
 
 def check_summary(config: Config, data: Validated) -> None:

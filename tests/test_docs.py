@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from config.model import (Benchmark, Config, Delivery, District, Google, Output, Settings,
-                          Source)
+from config.model import (Benchmark, Config, Delivery, District, Google, Output, Schedule,
+                          Settings, Source)
 from core.schema import FIELDS, Activity
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -39,6 +39,7 @@ def test_every_activity_is_documented():
 @pytest.mark.parametrize("model, prefix", [
     (Config, ""), (District, "district."), (Settings, "settings."), (Source, "sources[]."),
     (Output, "output."), (Delivery, "delivery."), (Benchmark, ""), (Google, "google."),
+    (Schedule, "schedule."),
 ])
 def test_every_config_key_is_documented(model, prefix):
     for name, info in model.model_fields.items():
@@ -46,3 +47,20 @@ def test_every_config_key_is_documented(model, prefix):
             continue
         key = info.alias or name
         assert f"`{prefix}{key}" in README or f"`{key}`" in README or key in README, key
+
+
+def test_every_command_has_help_and_a_line_in_the_readme():
+    import main
+    commands = next(a for a in main.parser()._actions if a.dest == "command")
+    helped = {a.dest for a in commands._choices_actions if a.help}
+    for name in commands.choices:
+        assert name in helped, f"`{name}` has no help"
+        assert f"python main.py {name}" in README, f"`{name}` is not in README.md"
+
+
+def test_every_exit_code_is_documented():
+    import main
+    codes = {v for k, v in vars(main).items() if k.startswith("EXIT_")}
+    assert codes == {0, 1, 2, 3, 4}
+    for code in codes:
+        assert f"`{code}`" in README and f" {code} " in main.__doc__, code
