@@ -42,7 +42,7 @@ from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
 from sync.google_api import GoogleConnection
-from sync.sources import connect_google, output_target, read_sources
+from sync.sources import connect_google, describe_output, output_target, read_sources
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED = 0, 1, 2, 3, 4
 
@@ -216,7 +216,7 @@ def cmd_run(args: argparse.Namespace, now: dt.datetime) -> int:
         with StopFlag().on_signals() as stop:
             result = runner(config, stop).run(RunKind.MANUAL, week, now)
     console.run_summary(result.data, result.tabs_written, result.emails, result.delivery,
-                        output=config.path(config.output.location), dry_run=args.dry_run)
+                        output=describe_output(config), dry_run=args.dry_run)
     return EXIT_OK
 
 
@@ -235,7 +235,7 @@ def cmd_send(args: argparse.Namespace, now: dt.datetime) -> int:
     with StopFlag().on_signals() as stop:
         result = Runner(config.path(config.state), job, stop).run(RunKind.MANUAL, week, now)
     console.run_summary(result.data, [], result.emails, result.delivery,
-                        output=config.path(config.output.location), dry_run=False)
+                        output=describe_output(config), dry_run=False)
     return EXIT_OK
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
@@ -73,7 +72,7 @@ def rows_block(data: Validated) -> None:
 
 
 def run_summary(data: Validated, tabs: list[str], emails: list[Email],
-                delivery: DeliveryReport | None, *, output: Path, dry_run: bool) -> None:
+                delivery: DeliveryReport | None, *, output: str, dry_run: bool) -> None:
     say()
     say("Run summary")
     rows_block(data)

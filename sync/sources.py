@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from config.model import Backend, Config, Source, spreadsheet_id
 from core.sources import RawTab, SourceProblem
-from sync.google_api import GoogleConnection, connect
+from sync.google_api import SHEETS_URL, GoogleConnection, connect
 from sync.google_read import read_google
 from sync.google_write import GoogleTarget
 from sync.workbook import WorkbookTarget, read_workbook
@@ -48,3 +48,10 @@ def output_target(config: Config, google: GoogleConnection | None = None
         conn = google or connect(config.google)
         return GoogleTarget(conn, spreadsheet_id(config.output.location) or "")
     return WorkbookTarget(config.path(config.output.location))
+
+
+def describe_output(config: Config) -> str:
+    """Where the summary tabs are, as a person would open it: a file path or a spreadsheet URL."""
+    if config.output.backend is Backend.GOOGLE:
+        return f"{SHEETS_URL}{spreadsheet_id(config.output.location)}"
+    return str(config.path(config.output.location))
