@@ -6,14 +6,13 @@ A second signal stops at once (KeyboardInterrupt), for when a step hangs.
 """
 from __future__ import annotations
 
-import logging
+import os
+import select
 import signal
-import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
-
-log = logging.getLogger("coaching_impact.scheduler")
 
 StopCheck = Callable[[], bool]
 
@@ -27,40 +26,74 @@ def never() -> bool:
 
 
 class StopFlag:
-    """Set by a signal; read between steps; its `wait` is a sleep that a stop cuts short."""
+    """Set by a signal; read between steps; its `wait` is a sleep that a stop cuts short.
+
+    The signal handler only sets a plain attribute: it runs between two bytecodes of whatever
+    the main thread was doing, so it must take no lock (a threading.Event there deadlocked
+    against the very wait it meant to end). The wait is woken instead by the byte that Python's
+    C-level handler writes to the wakeup pipe (`signal.set_wakeup_fd`)."""
 
     def __init__(self) -> None:
-        self._event = threading.Event()
+        self._set = False
+        self._pipe: tuple[int, int] | None = None
         self.reason = ""
 
     def __call__(self) -> bool:
-        return self._event.is_set()
+        return self._set
 
     def set(self, reason: str) -> None:
         self.reason = reason
-        self._event.set()
+        self._set = True
+        if self._pipe:
+            with suppress(BlockingIOError):
+                os.write(self._pipe[1], b"\0")
 
     def wait(self, seconds: float) -> None:
-        self._event.wait(max(0.0, seconds))
+        if self._set:
+            return
+        if self._pipe is None:
+            time.sleep(max(0.0, seconds))
+            return
+        ready, _, _ = select.select([self._pipe[0]], [], [], max(0.0, seconds))
+        if ready:
+            with suppress(BlockingIOError):
+                os.read(self._pipe[0], 512)
 
     @contextmanager
     def on_signals(self, signums: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)
-                   ) -> Iterator["StopFlag"]:
+                   ) -> Iterator[StopFlag]:
         """Route the signals to this flag while the block runs; restore the old handlers after."""
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        self._pipe = (read, write)
+        wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
         previous = {s: signal.signal(s, self._handle) for s in signums}
         try:
             yield self
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
+            signal.set_wakeup_fd(wakeup)
+            self._pipe = None
+            os.close(read)
+            os.close(write)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         name = signal.Signals(signum).name
         if self():
             raise KeyboardInterrupt(f"{name} received twice: stopping at once")
-        self.set(name)
-        log.warning("%s received: stopping after the current step (send it again to stop at "
-                    "once)", name)
+        self.reason, self._set = name, True
+        announce(f"{name} received: stopping after the current step (send it again to stop at "
+                 "once)")
+
+
+def announce(text: str) -> None:
+    """A WARNING line in the log's format, written straight to stderr's file descriptor: from a
+    signal handler, `logging` and sys.stderr could be caught holding their own locks."""
+    line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} WARNING {text}\n"
+    with suppress(OSError):
+        os.write(2, line.encode())
 
 
 def between_steps(should_stop: StopCheck) -> None:

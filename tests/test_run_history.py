@@ -1,7 +1,9 @@
 """The run history in the state database, and the lock that keeps runs apart (in one process;
 tests/test_unattended.py has real processes)."""
 import datetime as dt
+import signal
 import sqlite3
+import time
 from types import SimpleNamespace
 
 import pandas as pd
@@ -144,3 +146,14 @@ def test_a_stop_flag_ends_the_run_at_the_next_step():
     with pytest.raises(Stopped):
         between_steps(flag)
     flag.wait(3600)  # a sleep that a stop cuts short: returns at once once set
+
+
+def test_a_signal_cuts_the_stop_flags_sleep_short():
+    flag = StopFlag()
+    with flag.on_signals((signal.SIGALRM,)):
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        began = time.monotonic()
+        flag.wait(30)
+        assert flag() and flag.reason == "SIGALRM"
+        assert time.monotonic() - began < 10
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL  # the old handler is back
