@@ -157,14 +157,20 @@ def lookup(keys: pd.Series, table: pd.DataFrame, key_col: str, value_col: str) -
 # ---------------------------------------------------------------- rosters
 
 
+def roster_names(frame: pd.DataFrame, issues: IssueLog, name: str, label: str,
+                 twice: str) -> None:
+    """A roster's name column: cleaned, required, unique (case and spacing ignored)."""
+    frame[name] = parse.clean_text(frame[name])
+    frame[f"_{name}"] = frame[name]
+    require(frame, issues, name, label, f"the {name}'s name")
+    frame["key"] = parse.name_key(frame[name])
+    flag_duplicates(frame, issues, ["key"], name, label, twice)
+
+
 def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     """Columns: school, key, principal, principal_email, classroom_teachers, need, stage."""
-    frame["school"] = parse.clean_text(frame["school"])
-    frame["_school"] = frame["school"]
-    require(frame, issues, "school", "School", "the school's name")
-    frame["key"] = parse.name_key(frame["school"])
-    flag_duplicates(frame, issues, ["key"], "school", "School",
-                    "This school is listed twice; delete the extra row")
+    roster_names(frame, issues, "school", "School", "This school is listed twice; delete the "
+                 "extra row")
     _school_numbers(frame, issues)
     stage, bad = parse.parse_vocabulary(frame["stage"], STAGE_LOOKUP, vocabulary_key)
     issues.flag(frame, bad, "stage", "Implementation stage", W,
@@ -202,12 +208,8 @@ def _school_numbers(frame: pd.DataFrame, issues: IssueLog) -> None:
 def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
                   issues: IssueLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Coaches: coach, key, email, email_key, fte. Coach schools: coach, school (one row each)."""
-    frame["coach"] = parse.clean_text(frame["coach"])
-    frame["_coach"] = frame["coach"]
-    require(frame, issues, "coach", "Coach", "the coach's name")
-    frame["key"] = parse.name_key(frame["coach"])
-    flag_duplicates(frame, issues, ["key"], "coach", "Coach",
-                    "This coach is listed twice; keep one row and list all their schools in it")
+    roster_names(frame, issues, "coach", "Coach", "This coach is listed twice; keep one row and "
+                 "list all their schools in it")
     email = parse.clean_text(frame["email"])
     bad_email = email.notna() & ~is_email(email, _LOOSE_EMAIL)
     issues.flag(frame, bad_email, "email", "Email", W,
