@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core import parse
 from core.issues import IssueLog, TabContext
 from core.schema import FIELDS, Field, TabKind, normalise_header
 from core.sources import RawTab
@@ -51,40 +52,55 @@ def missing_column_message(f: Field) -> str:
 
 
 def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataFrame:
-    """One column per matched field, raw cell values, plus row bookkeeping; blank rows dropped."""
-    names = list(positions)
+    """One column per matched field, coded (see `parse.coded`) unless its values are mostly
+    unique, plus row bookkeeping; blank rows dropped. Each coded column is hashed once here;
+    everything after works on its codes."""
     width = max(positions.values(), default=-1) + 1
     grid = ragged_grid(raw.rows, width)
-    frame = pd.DataFrame({n: grid[:, positions[n]] for n in names},
-                         index=pd.RangeIndex(len(raw.rows)))
+    rows = pd.RangeIndex(len(raw.rows))
+    plain = PLAIN[raw.kind]
+    frame = pd.DataFrame({n: pd.Series(grid[:, p], index=rows, dtype=object) if n in plain
+                          else parse.encode(grid[:, p], rows) for n, p in positions.items()},
+                         index=rows)
     frame["_t"] = index
     frame["_row"] = frame.index + 2
     frame["_ok"] = True
-    frame["_coach"] = None
-    frame["_school"] = raw.school
-    if names:
-        frame = frame[~blank_mask_all(frame, names)]
+    frame["_coach"] = parse.coded(np.full(len(rows), -1), np.array([], dtype=object), rows)
+    frame["_school"] = parse.coded(np.full(len(rows), 0 if raw.school else -1),
+                                   np.array([raw.school] if raw.school else [], dtype=object),
+                                   rows)
+    if positions:
+        frame = frame[~blank_mask_all(frame, list(positions))]
     return frame.reset_index(drop=True)
 
 
+PLAIN = {kind: frozenset(f.name for f in fields if f.mostly_unique)
+         for kind, fields in FIELDS.items()}
+
+
 def ragged_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
-    """Rows of any length as a 2-D object array at least `width` wide, padded with None.
-    pandas' C routine does it at scale; plain Python is the fallback if it ever moves."""
+    """Rows of any length as a 2-D object array at least `width` wide, padded with None or NaN
+    (both read as missing). pandas' C routine does it at scale; plain Python is the fallback if
+    it ever moves."""
     if not rows:
         return np.empty((0, width), dtype=object)
     try:
         from pandas._libs.lib import to_object_array
-        grid = to_object_array([list(r) for r in rows] if not isinstance(rows[0], list)
+        return to_object_array([list(r) for r in rows] if not isinstance(rows[0], list)
                                else rows, min_width=width)
     except (ImportError, TypeError):
-        grid = np.array([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
-    grid[pd.isna(grid)] = None  # the C routine pads with NaN
-    return grid
+        return np.array([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
-def blank_mask_all(frame: pd.DataFrame, names: list[str]) -> pd.Series:
+def blank_mask_all(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     """Rows with nothing in any matched column (the normal form has None for empty cells)."""
-    return frame[names].isna().all(axis=1)
+    return np.logical_and.reduce([_missing(frame[n]) for n in names])
+
+
+def _missing(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy() < 0
+    return pd.isna(column.to_numpy())
 
 
 def empty_frame(kind: TabKind) -> pd.DataFrame:
@@ -111,11 +127,38 @@ def read_tabs(tabs: Sequence[RawTab], extra: Mapping[TabKind, Mapping[str, Seque
 
 
 def _concat(kind: TabKind, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tabs of one kind stacked; coded columns stay coded over the union of their values, and a
+    field a tab lacks is all missing."""
     full = empty_frame(kind)
     if not parts:
         return full
-    frame = pd.concat(parts, ignore_index=True)
+    index = pd.RangeIndex(sum(len(p) for p in parts))
+    columns = {}
     for col in full.columns:
-        if col not in frame:
-            frame[col] = None
-    return frame
+        if col in ("_t", "_row", "_ok"):
+            columns[col] = np.concatenate([p[col].to_numpy() for p in parts])
+        elif col in PLAIN[kind]:
+            columns[col] = pd.Series(np.concatenate([
+                p[col].to_numpy(dtype=object) if col in p else np.full(len(p), None)
+                for p in parts]), index=index, dtype=object)
+        else:
+            columns[col] = _stack_coded([p[col] if col in p else len(p) for p in parts], index)
+    return pd.DataFrame(columns, index=index)
+
+
+def _stack_coded(parts: list[pd.Series | int], index: pd.Index) -> pd.Series:
+    """Coded columns one after another; a number stands for that many missing cells."""
+    if len(parts) == 1 and isinstance(parts[0], pd.Series):
+        return parts[0]
+    categories = pd.Index([], dtype=object)
+    for part in parts:
+        if isinstance(part, pd.Series):
+            categories = categories.append(part.cat.categories).unique()
+    codes = []
+    for part in parts:
+        if isinstance(part, pd.Series):
+            remap = np.append(categories.get_indexer(part.cat.categories), -1)
+            codes.append(remap[part.cat.codes.to_numpy()])
+        else:
+            codes.append(np.full(part, -1))
+    return parse.coded(np.concatenate(codes), categories.to_numpy(dtype=object), index)

@@ -146,7 +146,8 @@ def cycle_figures(cycles: pd.DataFrame, by: str) -> pd.DataFrame:
 def log_figures(logs: pd.DataFrame, by: str) -> pd.DataFrame:
     """Sessions, minutes (all, coaching, in cycles), time in cycles and teachers reached."""
     coaching = logs[logs["coaching"]]
-    teachers = coaching[[by, "teachers"]].drop_duplicates().explode("teachers").dropna()
+    pairs = coaching[[by, "teachers"]].drop_duplicates()
+    teachers = pairs.assign(teachers=pairs["teachers"].astype(object)).explode("teachers").dropna()
     out = pd.DataFrame({
         "sessions": coaching.groupby(by).size(),
         "minutes": logs.groupby(by)["minutes"].sum(),

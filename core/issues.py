@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.parse import is_blank, serial_to_date
+from core.parse import is_blank, plain, serial_to_date
 from core.schema import Severity, TabKind
 from core.sources import RawTab
 
@@ -83,8 +83,8 @@ class IssueLog:
         rows = hit["_row"]
         value = HIDDEN if sensitive else [shown(c.cell(name, r), name) for c, r in zip(ctx, rows)]
         part = pd.DataFrame({
-            "coach": hit["_coach"].fillna(""),
-            "school": hit["_school"].fillna(""),
+            "coach": plain(hit["_coach"]).fillna(""),
+            "school": plain(hit["_school"]).fillna(""),
             "source": ctx.map(lambda c: c.raw.source),
             "tab": ctx.map(lambda c: c.raw.tab),
             "row": rows,

@@ -31,15 +31,74 @@ def is_blank(value: Any) -> bool:
 
 
 def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, uniques): each row's index into the column's distinct values; -1 for missing."""
+    """(codes, uniques): each row's index into the column's distinct values; -1 for missing.
+    Free for a coded column; one hash pass over the rows for any other."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), series.cat.categories.to_numpy(dtype=object)
     return pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
 
 
+def coded(codes: np.ndarray, uniques: np.ndarray, index: pd.Index) -> pd.Series:
+    """A categorical column from codes into distinct, non-missing values (-1 for missing).
+
+    Columns are kept coded through validation: every later parse, lookup, blank check and
+    group-by then works on the few distinct values and integer codes, never on the rows'
+    objects again."""
+    categories = pd.Index(uniques, dtype=object, tupleize_cols=False)
+    dtype = pd.CategoricalDtype(categories)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index)
+
+
+def encode(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """Raw cells as a coded column: the one hash pass over the rows each column gets."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return coded(codes, uniques, index)
+
+
 def spread(answers: list[Any], codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """Answers per distinct value (plus one for missing, last) back onto the rows."""
+    """Answers per distinct value (plus one for missing, last) back onto the rows, coded.
+    Distinct values that give the same answer share a code; a None answer is missing."""
     table = np.empty(len(answers), dtype=object)
     table[:] = answers
-    return pd.Series(table[codes], index=index, dtype=object)
+    answer_codes, uniques = pd.factorize(table, use_na_sentinel=True)
+    return coded(answer_codes[codes], uniques, index)
+
+
+def coalesce(first: pd.Series, *rest: pd.Series) -> pd.Series:
+    """Per row, the first value that is not missing (like chained fillna), kept coded."""
+    out = as_coded(first)
+    for other in rest:
+        other = as_coded(other)
+        categories = out.cat.categories.append(other.cat.categories).unique()
+        remap = np.append(categories.get_indexer(other.cat.categories), -1)
+        mine, theirs = out.cat.codes.to_numpy(), other.cat.codes.to_numpy()
+        codes = np.where(mine >= 0, mine, remap[theirs])
+        out = coded(codes, categories.to_numpy(dtype=object), out.index)
+    return out
+
+
+def as_coded(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    return encode(series.to_numpy(dtype=object), series.index)
+
+
+def plain(series: pd.Series) -> pd.Series:
+    """A coded column back as plain Python objects, missing as None (small frames, output)."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    codes, uniques = distinct(series)
+    table = np.append(uniques, None)
+    return pd.Series(table[codes], index=series.index, dtype=object)
+
+
+def sorted_text(series: pd.Series) -> pd.Series:
+    """A coded column whose text values' codes follow alphabetical order, so sorting and
+    group-bys order rows exactly as plain text would (other values keep their order)."""
+    categories = series.cat.categories
+    if all(isinstance(c, str) for c in categories):
+        return series.cat.reorder_categories(sorted(categories))
+    return series
 
 
 def per_distinct(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:

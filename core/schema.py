@@ -35,6 +35,9 @@ class Field:
     aliases: tuple[str, ...]
     required: bool = False
     sensitive: bool = False  # never echoed into any output, not even in a data issue
+    mostly_unique: bool = False
+    """A different value in almost every row (form timestamps, free text): read as plain cells,
+    since coding a column (see `parse.coded`) only pays where values repeat."""
 
 
 def normalise_header(text: object) -> str:
@@ -46,7 +49,7 @@ def normalise_header(text: object) -> str:
 F = Field
 FIELDS: dict[TabKind, tuple[Field, ...]] = {
     TabKind.COACHING_LOG: (
-        F("timestamp", "Timestamp", ("Timestamp",)),
+        F("timestamp", "Timestamp", ("Timestamp",), mostly_unique=True),
         F("date", "Date", ("Date", "Session date", "Date of session", "Date of event/visit",
                            "Date of visit", "Date of event"), required=True),
         F("coach", "Coach", ("Coach", "Coach name", "Coach's name", "Your name")),
@@ -60,7 +63,8 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
         F("minutes", "Minutes", ("Minutes", "Duration", "Duration (minutes)", "Time spent",
                                  "Length", "Time spent (minutes)"), required=True),
         F("approach", "Approach", ("Approach", "Coaching approach")),
-        F("notes", "Notes", ("Notes", "Reflection", "Reflections", "Comments"), sensitive=True),
+        F("notes", "Notes", ("Notes", "Reflection", "Reflections", "Comments"), sensitive=True,
+          mostly_unique=True),
     ),
     TabKind.CYCLES: (
         F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "ID", "Coaching cycle"), required=True),

@@ -225,7 +225,7 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
 
 def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
                         issues: IssueLog) -> pd.DataFrame:
-    pairs = frame.assign(school_text=split_list(parse.clean_text(frame["schools"])))
+    pairs = frame.assign(school_text=parse.plain(split_list(parse.clean_text(frame["schools"]))))
     pairs = pairs.explode("school_text")
     pairs["school"] = lookup(parse.name_key(pairs["school_text"]), schools, "key", "school")
     unknown = pairs["school_text"].notna() & pairs["school"].isna()
@@ -258,8 +258,14 @@ def check_teachers(frame: pd.DataFrame, schools: pd.DataFrame,
     return _keep(frame, ["teacher", "key", "school", "grade", "subject"])
 
 
-def _keep(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame.loc[frame["_ok"], columns].reset_index(drop=True)
+def _keep(frame: pd.DataFrame, columns: list[str], coded: Sequence[str] = ()) -> pd.DataFrame:
+    """Rows without errors. Columns in `coded` stay categorical (text in alphabetical order)
+    for the group-bys of the big tabs; the rest become plain values."""
+    kept = frame.loc[frame["_ok"].to_numpy(dtype=bool), columns].reset_index(drop=True)
+    for col in columns:
+        if isinstance(kept[col].dtype, pd.CategoricalDtype):
+            kept[col] = parse.sorted_text(kept[col]) if col in coded else parse.plain(kept[col])
+    return kept
 
 
 @dataclass(frozen=True)
@@ -273,11 +279,12 @@ class References:
         """Roster name for a coach typed as a name or an email, case-insensitively."""
         by_name = lookup(parse.name_key(names), self.coaches, "key", "coach")
         by_email = lookup(parse.name_key(names), self.coaches, "email_key", "coach")
-        found = by_name.fillna(by_email)
+        keys = parse.name_key(names)
+        found = [lookup(keys, self.coaches, "key", "coach"),
+                 lookup(keys, self.coaches, "email_key", "coach")]
         if emails is not None:
-            found = found.fillna(lookup(parse.name_key(emails), self.coaches, "email_key",
-                                        "coach"))
-        return found
+            found.append(lookup(parse.name_key(emails), self.coaches, "email_key", "coach"))
+        return parse.coalesce(*found)
 
     def school_of(self, text: pd.Series) -> pd.Series:
         return lookup(parse.name_key(text), self.schools, "key", "school")
@@ -304,7 +311,7 @@ def check_cycles(frame: pd.DataFrame, refs: References, ctx: Context,
     end_date, status, approach, cutoff, goal."""
     frame["cycle_id"] = cycle_ids(frame["cycle_id"])
     frame["_coach"] = parse.clean_text(frame["coach"])
-    frame["_school"] = parse.clean_text(frame["school"]).fillna(frame["_school"])
+    frame["_school"] = parse.coalesce(parse.clean_text(frame["school"]), frame["_school"])
     require(frame, issues, "cycle_id", "Cycle ID", "a unique cycle ID such as LIN-2026-01")
     flag_duplicates(frame, issues, ["cycle_id"], "cycle_id", "Cycle ID",
                     "Another cycle already has this ID; give each cycle its own ID")
@@ -331,10 +338,10 @@ def _cycle_people(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
     issues.flag(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach", E,
                 "This coach is not on the Coaches tab. Check the spelling, or add the coach "
                 "to the roster.")
-    frame["_coach"] = frame["coach"].fillna(frame["_coach"])
+    frame["_coach"] = parse.coalesce(frame["coach"], frame["_coach"])
     require(frame, issues, "teacher", "Teacher", "the teacher's name")
     typed = parse.clean_text(frame["teacher"])
-    frame["teacher"] = refs.teacher_name(typed).fillna(typed)
+    frame["teacher"] = parse.coalesce(refs.teacher_name(typed), typed)
     _resolve_school(frame, refs, issues, frame["teacher"])
 
 
@@ -346,14 +353,14 @@ def _resolve_school(frame: pd.DataFrame, refs: References, issues: IssueLog,
     issues.flag(frame, typed.notna() & found.isna(), "school", "School", E,
                 "Not a school on the Schools tab. Check the spelling; until then this row is "
                 "left out.")
-    fallback = refs.school_of(frame["_school"].where(typed.isna()))
+    fallbacks = [refs.school_of(frame["_school"])]
     if teachers is not None:
-        fallback = fallback.fillna(refs.teacher_school(teachers))
-    fallback = fallback.fillna(refs.only_school(frame["coach"]))
-    frame["school"] = found.fillna(fallback.where(typed.isna()))
+        fallbacks.append(refs.teacher_school(teachers))
+    fallbacks.append(refs.only_school(frame["coach"]))
+    frame["school"] = parse.coalesce(found, parse.coalesce(*fallbacks).where(typed.isna()))
     issues.flag(frame, typed.isna() & frame["school"].isna(), "school", "School", E,
                 "School is blank and the coach serves several schools; fill in the school.")
-    frame["_school"] = frame["school"].fillna(typed)
+    frame["_school"] = parse.coalesce(frame["school"], typed)
 
 
 def _cycle_dates(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
@@ -380,7 +387,7 @@ def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     inferred = pd.Series(CycleStatus.ACTIVE.value, index=frame.index, dtype=object)
     inferred[frame["start_date"] > today] = CycleStatus.PLANNED.value
     inferred[frame["end_date"] < today] = CycleStatus.COMPLETE.value
-    frame["status"] = enum_values(status).fillna(inferred)
+    frame["status"] = parse.coalesce(enum_values(status), inferred)
 
 
 def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
@@ -421,7 +428,7 @@ def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
                     "This student already has scores for this cycle; delete the extra row",
                     sensitive=True)
     _scores(frame, ctx.settings, issues)
-    return _keep(frame, ["cycle_id", "student", "pre", "post"])
+    return _keep(frame, ["cycle_id", "student", "pre", "post"], coded=["cycle_id"])
 
 
 def _scores(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
@@ -458,11 +465,12 @@ def check_logs(frame: pd.DataFrame, refs: References, cycles: pd.DataFrame, ctx:
     frame["approach"] = _approach(frame, issues)
     _log_duplicates(frame, issues)
     return _keep(frame, ["date", "coach", "school", "teachers", "cycle_id", "activity",
-                         "coaching", "minutes", "approach"])
+                         "coaching", "minutes", "approach"],
+                 coded=["coach", "school", "teachers", "cycle_id", "activity"])
 
 
 def _log_coach(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
-    typed = parse.clean_text(frame["coach"]).fillna(parse.clean_text(frame["coach_email"]))
+    typed = parse.coalesce(parse.clean_text(frame["coach"]), parse.clean_text(frame["coach_email"]))
     frame["_coach"] = typed
     issues.flag(frame, typed.isna(), "coach", "Coach", E,
                 "Coach is blank. Fill in the coach's name or email; until then this row is "
@@ -471,7 +479,7 @@ def _log_coach(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
     issues.flag(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach", E,
                 "Not a coach on the Coaches tab. Check the spelling or email, or add the coach "
                 "to the roster; until then this row is left out.")
-    frame["_coach"] = frame["coach"].fillna(frame["_coach"])
+    frame["_coach"] = parse.coalesce(frame["coach"], frame["_coach"])
 
 
 def _log_date(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
@@ -541,7 +549,7 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
     issues.flag(frame, unknown, "teacher", "Teacher", W,
                 "Not on the Teachers tab; check the spelling so this teacher is counted once.")
     frame["teachers"] = parse.per_distinct(typed, lambda c: resolve(c)[0])
-    frame["_teacher_key"] = typed.fillna("").str.casefold()
+    frame["_teacher_key"] = parse.name_key(typed)
 
 
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
