@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.parse import is_blank, plain, serial_to_date
+from core.parse import is_blank, per_distinct, plain, serial_to_date
 from core.schema import Severity, TabKind
 from core.sources import RawTab
 
@@ -32,12 +32,14 @@ class TabContext:
         values = self.raw.rows[row - 2] if 0 <= row - 2 < len(self.raw.rows) else []
         return values[pos] if pos is not None and pos < len(values) else None
 
-    def link_to(self, name: str, row: int) -> str:
+    def links_to(self, name: str, rows: pd.Series) -> str | pd.Series:
+        """Links to the cell holding `name` in each sheet row (the whole row if none does)."""
         pos = self.positions.get(name)
         if not self.raw.link:
             return ""
-        cell = f"{column_letter(pos)}{row}" if pos is not None else f"A{row}:{row}"
-        return f"{self.raw.link}&range={cell}"
+        numbers = rows.astype(str).astype(object)
+        cells = column_letter(pos) + numbers if pos is not None else "A" + numbers + ":" + numbers
+        return f"{self.raw.link}&range=" + cells
 
 
 def column_letter(index: int) -> str:
@@ -79,24 +81,37 @@ class IssueLog:
         if not mask.any():
             return
         hit = frame.loc[mask]
-        ctx = hit["_t"].map(lambda t: self.contexts[t])
-        rows = hit["_row"]
-        value = HIDDEN if sensitive else [shown(c.cell(name, r), name) for c, r in zip(ctx, rows)]
-        part = pd.DataFrame({
-            "coach": plain(hit["_coach"]).fillna(""),
-            "school": plain(hit["_school"]).fillna(""),
-            "source": ctx.map(lambda c: c.raw.source),
-            "tab": ctx.map(lambda c: c.raw.tab),
-            "row": rows,
-            "column": ctx.map(lambda c: c.header_of(name, label)),
-            "value": value,
-            "severity": severity.value,
-            "message": message[mask] if isinstance(message, pd.Series) else message,
-            "link": [c.link_to(name, r) for c, r in zip(ctx, rows)],
-        })
-        self._parts.append(part)
+        tabs = hit["_t"].to_numpy()
+        for t in pd.unique(tabs):
+            mine = hit[tabs == t]
+            self._parts.append(self._rows(self.contexts[t], mine, name, label, severity,
+                                          message[mine.index] if isinstance(message, pd.Series)
+                                          else message, sensitive))
         if severity is Severity.ERROR:
             frame.loc[mask, "_ok"] = False
+
+    @staticmethod
+    def _rows(ctx: TabContext, hit: pd.DataFrame, name: str, label: str, severity: Severity,
+              message: str | pd.Series, sensitive: bool) -> pd.DataFrame:
+        """The issue rows of one tab: the cell as written, where it is and how to fix it."""
+        rows = hit["_row"].to_numpy()
+        if sensitive:
+            value: str | pd.Series = HIDDEN
+        else:
+            cells = pd.Series([ctx.cell(name, r) for r in rows], index=hit.index, dtype=object)
+            value = plain(per_distinct(cells, lambda v: shown(v, name)))
+        return pd.DataFrame({
+            "coach": plain(hit["_coach"]).fillna(""),
+            "school": plain(hit["_school"]).fillna(""),
+            "source": ctx.raw.source,
+            "tab": ctx.raw.tab,
+            "row": rows,
+            "column": ctx.header_of(name, label),
+            "value": value,
+            "severity": severity.value,
+            "message": message,
+            "link": ctx.links_to(name, pd.Series(rows, index=hit.index)),
+        }, index=hit.index)
 
     def tab_problem(self, source: str, tab: str, message: str, *, column: str = "",
                     school: str = "", severity: Severity = Severity.ERROR) -> None:

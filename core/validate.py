@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy as np
 import pandas as pd
 
 from config.model import SchoolYear, Settings
@@ -115,16 +116,19 @@ def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name
     ok = frame["_ok"].to_numpy(dtype=bool)
     if not ok.any():
         return
-    key = row_hash(frame, keys)[ok]
-    dup = key.duplicated(keep="first")
+    codes = pd.factorize(row_hash(frame, keys).to_numpy()[ok])[0]
+    at = np.arange(len(codes))
+    first = np.empty(codes.max() + 1, dtype=np.int64)
+    first[codes[::-1]] = at[::-1]  # the last write wins: each key's first position
+    dup = first[codes] != at
     if not dup.any():
         return
-    first_row = frame["_row"][ok].groupby(key.to_numpy()).first()
-    repeats = key[dup]
+    where = frame.index[ok][dup]
+    first_rows = frame["_row"].to_numpy()[ok][first[codes[dup]]]
     mask = pd.Series(False, index=frame.index)
-    mask[repeats.index] = True
-    text = pd.Series("", index=frame.index)
-    text[repeats.index] = [f"{message} (first seen at row {first_row[k]})." for k in repeats]
+    mask[where] = True
+    text = pd.Series(f"{message} (first seen at row ", index=where, dtype=object) \
+        + pd.Series(first_rows, index=where).astype(str).astype(object) + ")."
     issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
 
 
@@ -239,7 +243,8 @@ def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
     issues.flag(frame, no_school, "schools", "Schools", W,
                 "No school listed; every row this coach logs must then name its school.")
     ok = pairs[pairs["school"].notna() & pairs["_ok"]]
-    return ok[["coach", "school"]].drop_duplicates().reset_index(drop=True)
+    pairs = pd.DataFrame({c: parse.plain(ok[c]) for c in ("coach", "school")})
+    return pairs.drop_duplicates().reset_index(drop=True)
 
 
 def check_teachers(frame: pd.DataFrame, schools: pd.DataFrame,
@@ -554,7 +559,11 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
 
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
     keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach"]
-    frame["_notes_key"] = parse.distinct(frame["notes"])[0]
+    # Notes are mostly unique: compare them only among rows that match on everything else.
+    alike = row_hash(frame, keys + ["_teacher_key"]).duplicated(keep=False).to_numpy()
+    notes = np.full(len(frame), -1)
+    notes[alike] = parse.distinct(frame["notes"][alike])[0]
+    frame["_notes_key"] = notes
     flag_duplicates(frame, issues, keys + ["_teacher_key", "_notes_key"], "date", "Date",
                     "Same session as another row; the form was probably submitted twice. "
                     "Delete this row")
