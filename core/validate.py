@@ -110,16 +110,17 @@ def require(frame: pd.DataFrame, issues: IssueLog, name: str, label: str, what: 
                 sensitive=sensitive)
 
 
-def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name: str,
+def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, groups: np.ndarray, name: str,
                     label: str, message: str, *, sensitive: bool = False) -> None:
-    """Later copies of the same key are errors that point at the first copy's row."""
+    """Later rows in the same group (see `parse.row_groups`) are errors that point at the
+    group's first row."""
     ok = frame["_ok"].to_numpy(dtype=bool)
     if not ok.any():
         return
-    codes = pd.factorize(row_hash(frame, keys).to_numpy()[ok])[0]
+    codes = groups[ok]
     at = np.arange(len(codes))
     first = np.empty(codes.max() + 1, dtype=np.int64)
-    first[codes[::-1]] = at[::-1]  # the last write wins: each key's first position
+    first[codes[::-1]] = at[::-1]  # the last write wins: each group's first position
     dup = first[codes] != at
     if not dup.any():
         return
@@ -132,9 +133,9 @@ def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, keys: list[str], name
     issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
 
 
-def row_hash(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """One 64-bit hash per row over `keys` (hashed in C): duplicates found on one column."""
-    return pd.util.hash_pandas_object(frame[keys], index=False, categorize=True)
+def same(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Row groups over the frame's `keys` columns."""
+    return parse.row_groups([frame[k] for k in keys])
 
 
 def split_list(series: pd.Series) -> pd.Series:
@@ -168,7 +169,7 @@ def roster_names(frame: pd.DataFrame, issues: IssueLog, name: str, label: str,
     frame[f"_{name}"] = frame[name]
     require(frame, issues, name, label, f"the {name}'s name")
     frame["key"] = parse.name_key(frame[name])
-    flag_duplicates(frame, issues, ["key"], name, label, twice)
+    flag_duplicates(frame, issues, same(frame, ["key"]), name, label, twice)
 
 
 def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
@@ -318,7 +319,7 @@ def check_cycles(frame: pd.DataFrame, refs: References, ctx: Context,
     frame["_coach"] = parse.clean_text(frame["coach"])
     frame["_school"] = parse.coalesce(parse.clean_text(frame["school"]), frame["_school"])
     require(frame, issues, "cycle_id", "Cycle ID", "a unique cycle ID such as LIN-2026-01")
-    flag_duplicates(frame, issues, ["cycle_id"], "cycle_id", "Cycle ID",
+    flag_duplicates(frame, issues, same(frame, ["cycle_id"]), "cycle_id", "Cycle ID",
                     "Another cycle already has this ID; give each cycle its own ID")
     _cycle_people(frame, refs, issues)
     _cycle_dates(frame, ctx, issues)
@@ -429,7 +430,8 @@ def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
                 "the ID; until then these scores are left out.")
     require(frame, issues, "student_id", "Student ID", "the student's ID", sensitive=True)
     frame["student"] = parse.distinct(frame["student_id"])[0]  # an opaque number per student
-    flag_duplicates(frame, issues, ["cycle_id", "student"], "student_id", "Student ID",
+    flag_duplicates(frame, issues, same(frame, ["cycle_id", "student"]), "student_id",
+                    "Student ID",
                     "This student already has scores for this cycle; delete the extra row",
                     sensitive=True)
     _scores(frame, ctx.settings, issues)
@@ -491,12 +493,13 @@ def _log_date(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     date, bad = parse.parse_dates(frame["date"])
     issues.flag(frame, bad, "date", "Date", E,
                 "Not a date. Enter it like 2026-11-03 or 11/3/2026.")
-    stamp, _ = parse.parse_dates(frame["timestamp"].where(date.isna() & ~bad))
-    from_stamp = date.isna() & ~bad & stamp.notna()
-    issues.flag(frame, from_stamp, "date", "Date", W,
+    blank = date.isna() & ~bad
+    stamp = parse.parse_dates(frame["timestamp"][blank])[0]  # form timestamps: mostly unique
+    issues.flag(frame, stamp.notna().reindex(frame.index, fill_value=False), "date", "Date", W,
                 "Date is blank; the form's Timestamp date was used. Fill in the session date "
                 "if it was a different day.")
-    date = date.fillna(stamp.where(~bad)).dt.normalize()
+    date[blank] = stamp
+    date = date.dt.normalize()
     issues.flag(frame, date.isna() & ~bad, "date", "Date", E,
                 "Date is blank. Fill in the date of the session.")
     issues.flag(frame, date > pd.Timestamp(ctx.today), "date", "Date", E,
@@ -532,7 +535,8 @@ def _log_minutes(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> N
 
 def _log_cycle(frame: pd.DataFrame, cycles: pd.DataFrame, issues: IssueLog) -> None:
     typed = cycle_ids(frame["cycle_id"])
-    known = typed.isin(set(cycles["cycle_id"]))
+    ids = set(cycles["cycle_id"])
+    known = parse.per_distinct(typed, lambda v: v in ids).astype(bool)
     issues.flag(frame, typed.notna() & ~known, "cycle_id", "Cycle ID", W,
                 "No cycle with this ID on the Cycles tab. Correct the ID; until then these "
                 "minutes count as time outside cycles.")
@@ -558,13 +562,15 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
 
 
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
-    keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach"]
+    keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach",
+            "_teacher_key"]
+    alike = same(frame, keys)
     # Notes are mostly unique: compare them only among rows that match on everything else.
-    alike = row_hash(frame, keys + ["_teacher_key"]).duplicated(keep=False).to_numpy()
-    notes = np.full(len(frame), -1)
-    notes[alike] = parse.distinct(frame["notes"][alike])[0]
-    frame["_notes_key"] = notes
-    flag_duplicates(frame, issues, keys + ["_teacher_key", "_notes_key"], "date", "Date",
+    twins = np.bincount(alike)[alike] > 1
+    notes, texts = parse.distinct(frame["notes"][twins])
+    groups = alike * (len(texts) + 1)
+    groups[twins] += notes + 1
+    flag_duplicates(frame, issues, pd.factorize(groups)[0], "date", "Date",
                     "Same session as another row; the form was probably submitted twice. "
                     "Delete this row")
 
