@@ -200,7 +200,7 @@ def activity_minutes(logs: pd.DataFrame, by: str) -> pd.DataFrame:
     counts = np.bincount(codes[rows], minlength=len(names))
     frame = pd.DataFrame(table.reshape(len(names), len(kinds)), index=names,
                          columns=list(kinds))[counts > 0]
-    return frame.reindex(columns=[a.value for a in Activity], fill_value=0)
+    return frame.reindex(columns=[a.value for a in Activity], fill_value=0.0)
 
 
 def _combine(index: pd.Index, *parts: pd.DataFrame) -> pd.DataFrame:
