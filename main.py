@@ -41,6 +41,7 @@ from scheduler.lock import Locked
 from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
+from sync.common import rows_held
 from sync.google_api import GoogleConnection
 from sync.sources import connect_google, describe_output, output_target, read_sources
 
@@ -104,12 +105,13 @@ def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
     console.step("Reading sources")
     tabs, problems = read_sources(config, google)
     between_steps(should_stop)
-    console.step("Validating rows")
-    data = validate(tabs, validation_context(config, now), config.aliases, problems)
-    require_rosters(data)
-    between_steps(should_stop)
-    console.step(f"Computing impact for {week.label} and the school year to date")
-    return data, compute_impact(data, config.settings, config.district.school_year, week)
+    with rows_held():
+        console.step("Validating rows")
+        data = validate(tabs, validation_context(config, now), config.aliases, problems)
+        require_rosters(data)
+        between_steps(should_stop)
+        console.step(f"Computing impact for {week.label} and the school year to date")
+        return data, compute_impact(data, config.settings, config.district.school_year, week)
 
 
 def render_emails(config: Config, impact: Impact, data: Validated) -> list[Email]:
@@ -243,7 +245,8 @@ def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     config = load_config(args.config)
     console.step(f"Config {args.config or 'config/district.yaml'} is valid")
     tabs, problems = read_sources(config)
-    data = validate(tabs, validation_context(config, now), config.aliases, problems)
+    with rows_held():
+        data = validate(tabs, validation_context(config, now), config.aliases, problems)
     console.check_summary(config, data)
     return EXIT_OK
 

@@ -102,9 +102,9 @@ def sorted_text(series: pd.Series) -> pd.Series:
 
 
 def row_groups(columns: list[pd.Series]) -> np.ndarray:
-    """A group number per row, equal exactly where the rows are equal in every column (missing
-    equals missing). Built from the columns' codes, mixed-radix, re-numbered before it could
-    overflow: no row is hashed as objects."""
+    """A non-negative group number per row, equal exactly where the rows are equal in every
+    column (missing equals missing). Built from the columns' codes, mixed-radix, re-numbered
+    before it could overflow: no row is hashed as objects. Numbers are not consecutive."""
     groups = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
     size = 1
     for column in columns:
@@ -114,7 +114,7 @@ def row_groups(columns: list[pd.Series]) -> np.ndarray:
             size = len(seen)
         groups = groups * radix + (codes.astype(np.int64) + 1)
         size *= radix
-    return pd.factorize(groups)[0] if len(groups) else groups
+    return groups
 
 
 def _codes_and_radix(column: pd.Series) -> tuple[np.ndarray, int]:

@@ -115,21 +115,19 @@ def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, groups: np.ndarray, n
     """Later rows in the same group (see `parse.row_groups`) are errors that point at the
     group's first row."""
     ok = frame["_ok"].to_numpy(dtype=bool)
-    if not ok.any():
+    keys = pd.Series(groups[ok])
+    later = keys.duplicated(keep="first").to_numpy()
+    if not later.any():
         return
-    codes = groups[ok]
-    at = np.arange(len(codes))
-    first = np.empty(codes.max() + 1, dtype=np.int64)
-    first[codes[::-1]] = at[::-1]  # the last write wins: each group's first position
-    dup = first[codes] != at
-    if not dup.any():
-        return
-    where = frame.index[ok][dup]
-    first_rows = frame["_row"].to_numpy()[ok][first[codes[dup]]]
+    rows = frame["_row"].to_numpy()[ok]
+    firsts = keys.isin(keys[later].unique()).to_numpy() & ~later
+    first_row = pd.Series(rows[firsts], index=keys[firsts].to_numpy())
+    where = frame.index[ok][later]
+    seen_at = keys[later].map(first_row).to_numpy()
     mask = pd.Series(False, index=frame.index)
     mask[where] = True
     text = pd.Series(f"{message} (first seen at row ", index=where, dtype=object) \
-        + pd.Series(first_rows, index=where).astype(str).astype(object) + ")."
+        + pd.Series(seen_at, index=where).astype(str).astype(object) + ")."
     issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
 
 
@@ -283,8 +281,6 @@ class References:
 
     def coach_of(self, names: pd.Series, emails: pd.Series | None = None) -> pd.Series:
         """Roster name for a coach typed as a name or an email, case-insensitively."""
-        by_name = lookup(parse.name_key(names), self.coaches, "key", "coach")
-        by_email = lookup(parse.name_key(names), self.coaches, "email_key", "coach")
         keys = parse.name_key(names)
         found = [lookup(keys, self.coaches, "key", "coach"),
                  lookup(keys, self.coaches, "email_key", "coach")]
@@ -564,13 +560,13 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
     keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach",
             "_teacher_key"]
-    alike = same(frame, keys)
-    # Notes are mostly unique: compare them only among rows that match on everything else.
-    twins = np.bincount(alike)[alike] > 1
+    groups = same(frame, keys)
+    # Notes are mostly unique: compare them only among rows that match on everything else,
+    # numbered below zero so they never meet the other rows' groups.
+    twins = pd.Series(groups).duplicated(keep=False).to_numpy()
     notes, texts = parse.distinct(frame["notes"][twins])
-    groups = alike * (len(texts) + 1)
-    groups[twins] += notes + 1
-    flag_duplicates(frame, issues, pd.factorize(groups)[0], "date", "Date",
+    groups[twins] = -1 - (pd.factorize(groups[twins])[0] * (len(texts) + 1) + notes + 1)
+    flag_duplicates(frame, issues, groups, "date", "Date",
                     "Same session as another row; the form was probably submitted twice. "
                     "Delete this row")
 

@@ -2,12 +2,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from core.parse import date_to_serial
 from core.schema import TabKind
 from core.sources import SourceProblem
+
+
+@contextmanager
+def rows_held() -> Iterator[None]:
+    """While the rows just read are validated and computed on: a million rows are millions of
+    Python objects that live for the whole step, and the garbage collector would otherwise walk
+    them all at every full collection. Frozen, they are skipped; freed as usual afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def find_sheet(names: Sequence[str], wanted: str) -> str | None:
