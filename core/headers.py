@@ -59,9 +59,12 @@ def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataF
     grid = ragged_grid(raw.rows, width)
     rows = pd.RangeIndex(len(raw.rows))
     plain = PLAIN[raw.kind]
-    frame = pd.DataFrame({n: pd.Series(grid[:, p], index=rows, dtype=object) if n in plain
-                          else parse.encode(grid[:, p], rows) for n, p in positions.items()},
-                         index=rows)
+    columns: dict[int, pd.Series] = {}  # one column can serve two fields (a form's email)
+    for n, p in positions.items():
+        if p not in columns:
+            columns[p] = pd.Series(grid[:, p], index=rows, dtype=object) if n in plain \
+                else parse.encode(grid[:, p], rows)
+    frame = pd.DataFrame({n: columns[p] for n, p in positions.items()}, index=rows)
     frame["_t"] = index
     frame["_row"] = frame.index + 2
     frame["_ok"] = True

@@ -2,8 +2,13 @@
 
 Real sheets repeat a few hundred distinct spellings across many thousands of rows, so each parser
 works on a column's distinct values once and maps the answers back: pure Python per distinct value,
-pandas per row. Every parser returns the typed values and a mask of the cells it could not read
+numpy per row. Every parser returns the typed values and a mask of the cells it could not read
 (blank cells are never 'bad': a missing required value is checked separately).
+
+Columns travel *coded* (pandas categoricals: an integer code per row into the distinct values).
+A raw column is hashed once when its tab is read (`encode`); every answer spread back is coded
+again (`spread`), so the next parse, lookup or blank check on it costs nothing per row. `plain`
+turns a coded column back into Python values where a small frame leaves validation.
 """
 from __future__ import annotations
 
@@ -159,8 +164,12 @@ def map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> tuple[pd.Seri
 def blank_mask(series: pd.Series) -> pd.Series:
     """Empty, NaN, or only spaces: checked once per distinct value, never per cell."""
     codes, uniques = distinct(series)
-    spaces = np.array([type(u) is str and not u.strip() for u in uniques] + [True], dtype=bool)
-    return pd.Series(spaces[codes], index=series.index)
+    return pd.Series(blank_of(uniques)[codes], index=series.index)
+
+
+def blank_of(uniques: np.ndarray) -> np.ndarray:
+    """Per distinct value, whether it is only spaces, plus True for missing (code -1, last)."""
+    return np.array([type(u) is str and not u.strip() for u in uniques] + [True], dtype=bool)
 
 
 # ---------------------------------------------------------------- text

@@ -88,7 +88,7 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
     TabKind.ASSESSMENTS: (
         F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "Coaching cycle"), required=True),
         F("student_id", "Student ID", ("Student ID", "Student", "Student number", "ID"),
-          required=True, sensitive=True),
+          required=True, sensitive=True, mostly_unique=True),
         F("pre", "Pre score", ("Pre", "Pre score", "Pre-assessment", "Pre assessment",
                                "Pre-assessment score"), required=True),
         F("post", "Post score", ("Post", "Post score", "Post-assessment", "Post assessment",

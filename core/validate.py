@@ -104,8 +104,8 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def require(frame: pd.DataFrame, issues: IssueLog, name: str, label: str, what: str,
-            *, sensitive: bool = False) -> None:
-    issues.flag(frame, _blank(frame, name), name, label, E,
+            *, sensitive: bool = False, blank: pd.Series | None = None) -> None:
+    issues.flag(frame, _blank(frame, name) if blank is None else blank, name, label, E,
                 f"{label} is blank. Fill in {what}; until then this row is left out.",
                 sensitive=sensitive)
 
@@ -424,8 +424,10 @@ def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
     issues.flag(frame, frame["cycle_id"].notna() & frame["_coach"].isna(), "cycle_id", "Cycle ID", E,
                 "No cycle with this ID on the Cycles tab (or that cycle has an error). Check "
                 "the ID; until then these scores are left out.")
-    require(frame, issues, "student_id", "Student ID", "the student's ID", sensitive=True)
-    frame["student"] = parse.distinct(frame["student_id"])[0]  # an opaque number per student
+    ids, texts = parse.distinct(frame["student_id"])  # one hash pass: IDs are mostly unique
+    frame["student"] = ids  # an opaque number per student; the ID itself goes no further
+    require(frame, issues, "student_id", "Student ID", "the student's ID", sensitive=True,
+            blank=pd.Series(parse.blank_of(texts)[ids], index=frame.index))
     flag_duplicates(frame, issues, same(frame, ["cycle_id", "student"]), "student_id",
                     "Student ID",
                     "This student already has scores for this cycle; delete the extra row",
