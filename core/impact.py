@@ -74,12 +74,21 @@ def pct_series(part: pd.Series, whole: pd.Series) -> pd.Series:
 def student_results(data: Validated) -> pd.DataFrame:
     """One row per student per cycle with both scores, with proficiency by the cycle's cutoff."""
     scored = data.assessments.dropna(subset=["pre", "post"])
-    scored = scored.merge(data.cycles[["cycle_id", "cutoff"]], on="cycle_id")
+    cutoffs = dict(zip(data.cycles["cycle_id"], data.cycles["cutoff"]))
+    scored = scored.assign(cutoff=per_value(scored["cycle_id"], cutoffs)).dropna(
+        subset=["cutoff"])
     return scored.assign(
         pre_prof=scored["pre"] >= scored["cutoff"],
         post_prof=scored["post"] >= scored["cutoff"],
         moved=(scored["pre"] < scored["cutoff"]) & (scored["post"] >= scored["cutoff"]),
         gain=scored["post"] - scored["pre"])
+
+
+def per_value(column: pd.Series, table: dict) -> np.ndarray:
+    """`table[value]` for each row (NaN where absent), looked up once per distinct value."""
+    codes, values = group_codes(column)
+    answers = np.array([table.get(v, np.nan) for v in values] + [np.nan], dtype=float)
+    return answers[codes]
 
 
 def cycle_table(data: Validated, logs_ytd: pd.DataFrame, week: ReportWeek,
@@ -147,23 +156,22 @@ def log_figures(logs: pd.DataFrame, by: str) -> pd.DataFrame:
     """Sessions, minutes (all, coaching, in cycles), time in cycles and teachers reached.
     Summed over each group's integer codes (a million rows, no copies of the frame)."""
     codes, names = group_codes(logs[by])
+    groups = np.where(codes >= 0, codes, len(names))  # rows in no group: one extra, dropped
     minutes = logs["minutes"].to_numpy(dtype=float)
     coaching = logs["coaching"].to_numpy(dtype=bool)
     in_cycle = logs["cycle_id"].notna().to_numpy()
 
-    def total(rows: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(codes[rows], None if weights is None else weights[rows],
-                           minlength=len(names))
-    seen = codes >= 0
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(groups, weights, minlength=len(names) + 1)[:-1]
     out = pd.DataFrame({
-        "sessions": total(seen & coaching),
-        "minutes": total(seen, minutes),
-        "coaching_minutes": total(seen & coaching, minutes),
-        "cycle_minutes": total(seen & in_cycle, minutes),
-        "teachers_coached": _teachers_reached(codes, logs["teachers"], seen & coaching,
+        "sessions": total(coaching.astype(float)),
+        "minutes": total(minutes),
+        "coaching_minutes": total(np.where(coaching, minutes, 0.0)),
+        "cycle_minutes": total(np.where(in_cycle, minutes, 0.0)),
+        "teachers_coached": _teachers_reached(codes, logs["teachers"], coaching & (codes >= 0),
                                               len(names)),
-    }, index=names).astype(float)
-    out = out[total(seen) > 0]
+    }, index=names)
+    out = out[np.bincount(groups, minlength=len(names) + 1)[:-1] > 0]
     out["time_in_cycles_pct"] = pct_series(out["cycle_minutes"], out["minutes"])
     return out
 
@@ -181,7 +189,7 @@ def _teachers_reached(codes: np.ndarray, teachers: pd.Series, rows: np.ndarray,
     """Distinct teachers per group. Cells repeat (the same teacher, or the same pair, logged
     week after week), so each distinct (group, cell) is unpacked once."""
     cells, names = group_codes(teachers)
-    pairs = np.unique(codes[rows].astype(np.int64) * (len(names) + 1) + cells[rows] + 1)
+    pairs = pd.unique(codes[rows].astype(np.int64) * (len(names) + 1) + cells[rows] + 1)
     reached: list[set[str]] = [set() for _ in range(groups)]
     for group, cell in zip(pairs // (len(names) + 1), pairs % (len(names) + 1) - 1):
         if cell >= 0:
