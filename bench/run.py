@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import random
 import resource
@@ -302,16 +303,33 @@ def naive_calls(standin: Any, ids: dict[str, str], token: str) -> None:
 
 
 CHILD = """
-import io, sys, contextlib
+import io, json, sys, contextlib
 sys.path.insert(0, ".")
 import main
-from bench.run import peak_rss_mb
+from bench.run import StepClock, peak_rss_mb
+steps = StepClock()
 with contextlib.redirect_stdout(io.StringIO()):
     code = main.main(["run", "--once", "--config", sys.argv[1]])
-print(peak_rss_mb())
+print(json.dumps({"steps": steps.durations(), "peak_mb": peak_rss_mb()}))
 sys.exit(code)
 """
-"""Runs the job in a fresh process and prints that process's own peak RSS (exec resets it)."""
+"""Runs the job in a fresh process (exec resets peak RSS) and prints its step times and peak."""
+
+
+class StepClock(logging.Handler):
+    """Times the job's steps from its own log: each step lasts until the next one starts."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.marks: list[tuple[str, float]] = []
+        logging.getLogger("coaching_impact").addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.marks.append((record.getMessage(), time.perf_counter()))
+
+    def durations(self) -> list[tuple[str, float]]:
+        ends = [t for _, t in self.marks[1:]] + [time.perf_counter()]
+        return [(text, end - start) for (text, start), end in zip(self.marks, ends)]
 
 
 def end_to_end(d: g.DemoDistrict, folder: Path) -> None:
@@ -328,14 +346,17 @@ def end_to_end(d: g.DemoDistrict, folder: Path) -> None:
 def run_child(config: Path, label: str) -> None:
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, str(config)], cwd=ROOT,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
-    peak = float(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else 0.0
+    report = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
     line("exit code", f"{done.returncode}")
     if done.returncode:
         print(done.stderr[-2000:])
-    line(label, f"{wall:.1f} s")
-    line("peak RSS", f"{peak:,.0f} MB")
+    line(label, f"{wall:.1f} s (with starting Python and imports)")
+    for text, seconds in report.get("steps", []):
+        if not text.startswith("Run #"):  # the run's own start and end lines
+            line(f"  {text.split(' to ')[0].split(' via ')[0][:50]}", f"{seconds:.1f} s")
+    line("peak RSS", f"{report.get('peak_mb', 0):,.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> None:
