@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -51,34 +52,29 @@ def missing_column_message(f: Field) -> str:
             f"{examples}, or add the header you use to aliases: in the config.")
 
 
-def tab_frame(raw: RawTab, index: int, positions: Mapping[str, int]) -> pd.DataFrame:
-    """One column per matched field, coded (see `parse.coded`) unless its values are mostly
-    unique, plus row bookkeeping; blank rows dropped. Each coded column is hashed once here;
-    everything after works on its codes."""
+@dataclass
+class RawColumns:
+    """One tab's matched cells, column by column (object arrays), before any hashing."""
+
+    tab: int
+    """Index of the tab's TabContext."""
+    school: str | None
+    positions: dict[str, int]
+    """Field -> column; one column can serve two fields (a form's Email Address)."""
+    grid: np.ndarray
+    rows: int
+
+
+def tab_columns(raw: RawTab, index: int, positions: Mapping[str, int]) -> RawColumns:
+    """The tab's cells as a grid of objects, and which column holds which field."""
     width = max(positions.values(), default=-1) + 1
-    grid = ragged_grid(raw.rows, width)
-    rows = pd.RangeIndex(len(raw.rows))
-    plain = PLAIN[raw.kind]
-    columns: dict[int, pd.Series] = {}  # one column can serve two fields (a form's email)
-    for n, p in positions.items():
-        if p not in columns:
-            columns[p] = pd.Series(grid[:, p], index=rows, dtype=object) if n in plain \
-                else parse.encode(grid[:, p], rows)
-    frame = pd.DataFrame({n: columns[p] for n, p in positions.items()}, index=rows)
-    frame["_t"] = index
-    frame["_row"] = frame.index + 2
-    frame["_ok"] = True
-    frame["_coach"] = parse.coded(np.full(len(rows), -1), np.array([], dtype=object), rows)
-    frame["_school"] = parse.coded(np.full(len(rows), 0 if raw.school else -1),
-                                   np.array([raw.school] if raw.school else [], dtype=object),
-                                   rows)
-    if positions:
-        frame = frame[~blank_mask_all(frame, list(positions))]
-    return frame.reset_index(drop=True)
+    return RawColumns(index, raw.school, dict(positions), ragged_grid(raw.rows, width),
+                      len(raw.rows))
 
 
 PLAIN = {kind: frozenset(f.name for f in fields if f.mostly_unique)
          for kind, fields in FIELDS.items()}
+"""Fields kept as plain cells, not coded: their values differ in almost every row."""
 
 
 def ragged_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
@@ -95,25 +91,14 @@ def ragged_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
         return np.array([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
-def blank_mask_all(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
-    """Rows with nothing in any matched column (the normal form has None for empty cells)."""
-    return np.logical_and.reduce([_missing(frame[n]) for n in names])
-
-
-def _missing(column: pd.Series) -> np.ndarray:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy() < 0
-    return pd.isna(column.to_numpy())
-
-
 def empty_frame(kind: TabKind) -> pd.DataFrame:
     return pd.DataFrame(columns=[f.name for f in FIELDS[kind]] + META, dtype=object)
 
 
 def read_tabs(tabs: Sequence[RawTab], extra: Mapping[TabKind, Mapping[str, Sequence[str]]],
               issues: IssueLog) -> dict[TabKind, pd.DataFrame]:
-    """Every usable tab as a frame, concatenated per kind; unusable tabs become one issue each."""
-    parts: dict[TabKind, list[pd.DataFrame]] = {k: [] for k in TabKind}
+    """Every usable tab as a frame, stacked per kind; unusable tabs become one issue each."""
+    parts: dict[TabKind, list[RawColumns]] = {k: [] for k in TabKind}
     for raw in tabs:
         positions = match_headers(raw, extra.get(raw.kind, {}))
         missing = missing_required(raw.kind, positions)
@@ -125,43 +110,52 @@ def read_tabs(tabs: Sequence[RawTab], extra: Mapping[TabKind, Mapping[str, Seque
         if raw.kind is TabKind.COACHING_LOG and "coach" not in positions:
             positions["coach"] = positions["coach_email"]  # a Form's Email Address names the coach
         issues.contexts.append(TabContext(raw, dict(positions)))
-        parts[raw.kind].append(tab_frame(raw, len(issues.contexts) - 1, positions))
-    return {k: _concat(k, p) for k, p in parts.items()}
+        parts[raw.kind].append(tab_columns(raw, len(issues.contexts) - 1, positions))
+    return {k: kind_frame(k, p) for k, p in parts.items()}
 
 
-def _concat(kind: TabKind, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Tabs of one kind stacked; coded columns stay coded over the union of their values, and a
-    field a tab lacks is all missing."""
-    full = empty_frame(kind)
+def kind_frame(kind: TabKind, parts: list[RawColumns]) -> pd.DataFrame:
+    """The tabs of one kind stacked into one frame: a column per field, coded (see
+    `parse.coded`) unless its values are mostly unique, plus row bookkeeping; rows blank in
+    every field dropped. Each column is hashed once here, over all the tabs at once (a state
+    network's hundreds of school logs cost what one long log does); everything after works on
+    its codes."""
     if not parts:
-        return full
-    index = pd.RangeIndex(sum(len(p) for p in parts))
-    columns = {}
-    for col in full.columns:
-        if col in ("_t", "_row", "_ok"):
-            columns[col] = np.concatenate([p[col].to_numpy() for p in parts])
-        elif col in PLAIN[kind]:
-            columns[col] = pd.Series(np.concatenate([
-                p[col].to_numpy(dtype=object) if col in p else np.full(len(p), None)
-                for p in parts]), index=index, dtype=object)
-        else:
-            columns[col] = _stack_coded([p[col] if col in p else len(p) for p in parts], index)
-    return pd.DataFrame(columns, index=index)
+        return empty_frame(kind)
+    columns: dict[str, tuple[np.ndarray, np.ndarray] | np.ndarray] = {}
+    done: dict[tuple[int | None, ...], tuple[np.ndarray, np.ndarray] | np.ndarray] = {}
+    for n in (f.name for f in FIELDS[kind]):
+        where = tuple(p.positions.get(n) for p in parts)
+        if where not in done:
+            cells = _stacked(where, parts)
+            done[where] = cells if n in PLAIN[kind] else pd.factorize(cells)
+        columns[n] = done[where]
+    blank = np.logical_and.reduce([
+        pd.isna(c) if isinstance(c, np.ndarray) else c[0] < 0 for c in columns.values()])
+    keep = np.flatnonzero(~blank)
+    index = pd.RangeIndex(len(keep))
+    frame = {n: pd.Series(c[keep], index=index, dtype=object) if isinstance(c, np.ndarray)
+             else parse.coded(c[0][keep], c[1], index) for n, c in columns.items()}
+    frame.update(_bookkeeping(parts, keep, index))
+    return pd.DataFrame(frame, index=index)
 
 
-def _stack_coded(parts: list[pd.Series | int], index: pd.Index) -> pd.Series:
-    """Coded columns one after another; a number stands for that many missing cells."""
-    if len(parts) == 1 and isinstance(parts[0], pd.Series):
-        return parts[0]
-    categories = pd.Index([], dtype=object)
-    for part in parts:
-        if isinstance(part, pd.Series):
-            categories = categories.append(part.cat.categories).unique()
-    codes = []
-    for part in parts:
-        if isinstance(part, pd.Series):
-            remap = np.append(categories.get_indexer(part.cat.categories), -1)
-            codes.append(remap[part.cat.codes.to_numpy()])
-        else:
-            codes.append(np.full(part, -1))
-    return parse.coded(np.concatenate(codes), categories.to_numpy(dtype=object), index)
+def _stacked(where: tuple[int | None, ...], parts: list[RawColumns]) -> np.ndarray:
+    """One field's cells from every tab, one after another (None where a tab lacks it)."""
+    pieces = [p.grid[:, c] if c is not None else np.full(p.rows, None, dtype=object)
+              for c, p in zip(where, parts)]
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+
+def _bookkeeping(parts: list[RawColumns], keep: np.ndarray,
+                 index: pd.Index) -> dict[str, pd.Series | np.ndarray]:
+    """Which tab and sheet row each row came from, whether it is still ok, and the coach and
+    school it is reported under (the source's school until validation knows better)."""
+    tab = np.concatenate([np.full(p.rows, p.tab) for p in parts])[keep]
+    row = np.concatenate([np.arange(2, p.rows + 2) for p in parts])[keep]
+    schools = sorted({p.school for p in parts if p.school})
+    school = np.concatenate([np.full(p.rows, schools.index(p.school) if p.school else -1)
+                             for p in parts])[keep]
+    return {"_t": tab, "_row": row, "_ok": np.ones(len(keep), dtype=bool),
+            "_coach": parse.coded(np.full(len(keep), -1), np.array([], dtype=object), index),
+            "_school": parse.coded(school, np.array(schools, dtype=object), index)}

@@ -157,7 +157,7 @@ def log_figures(logs: pd.DataFrame, by: str) -> pd.DataFrame:
     Summed over each group's integer codes (a million rows, no copies of the frame)."""
     codes, names = group_codes(logs[by])
     groups = np.where(codes >= 0, codes, len(names))  # rows in no group: one extra, dropped
-    minutes = logs["minutes"].to_numpy(dtype=float)
+    minutes = np.nan_to_num(logs["minutes"].to_numpy(dtype=float))  # as sum() skips NaN
     coaching = logs["coaching"].to_numpy(dtype=bool)
     in_cycle = logs["cycle_id"].notna().to_numpy()
 
@@ -193,7 +193,8 @@ def _teachers_reached(codes: np.ndarray, teachers: pd.Series, rows: np.ndarray,
     reached: list[set[str]] = [set() for _ in range(groups)]
     for group, cell in zip(pairs // (len(names) + 1), pairs % (len(names) + 1) - 1):
         if cell >= 0:
-            reached[group].update(names[cell])
+            teachers = names[cell]
+            reached[group].update((teachers,) if isinstance(teachers, str) else teachers)
     return np.array([len(r) for r in reached], dtype=float)
 
 
@@ -201,7 +202,7 @@ def activity_minutes(logs: pd.DataFrame, by: str) -> pd.DataFrame:
     """Minutes per group (rows: groups with any rows) and activity (columns)."""
     codes, names = group_codes(logs[by])
     acts, kinds = group_codes(logs["activity"])
-    minutes = logs["minutes"].to_numpy(dtype=float)
+    minutes = np.nan_to_num(logs["minutes"].to_numpy(dtype=float))
     rows = (codes >= 0) & (acts >= 0)
     cell = codes[rows].astype(np.int64) * len(kinds) + acts[rows]
     table = np.bincount(cell, minutes[rows], minlength=len(names) * len(kinds))

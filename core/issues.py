@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.parse import is_blank, per_distinct, plain, serial_to_date
+from core.parse import is_blank, plain, serial_to_date
 from core.schema import Severity, TabKind
 from core.sources import RawTab
 
@@ -98,8 +98,15 @@ class IssueLog:
         if sensitive:
             value: str | pd.Series = HIDDEN
         else:
-            cells = pd.Series([ctx.cell(name, r) for r in rows], index=hit.index, dtype=object)
-            value = plain(per_distinct(cells, lambda v: shown(v, name)))
+            known: dict[tuple[type, Any], str] = {}  # by type too: TRUE is not 1
+
+            def show(v: Any) -> str:
+                key = (type(v), v)
+                if key not in known:
+                    known[key] = shown(v, name)
+                return known[key]
+            value = pd.Series([show(ctx.cell(name, r)) for r in rows], index=hit.index,
+                              dtype=object)
         return pd.DataFrame({
             "coach": plain(hit["_coach"]).fillna(""),
             "school": plain(hit["_school"]).fillna(""),

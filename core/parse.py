@@ -125,7 +125,7 @@ def row_groups(columns: list[pd.Series]) -> np.ndarray:
 def _codes_and_radix(column: pd.Series) -> tuple[np.ndarray, int]:
     """Codes (-1: missing) and how many there can be. Whole numbers and days in a short range
     are their own codes, offset from the smallest; other columns are coded or factorised."""
-    if column.dtype.kind in "iuM":
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iM":
         values = column.to_numpy()
         missing = np.isnat(values) if values.dtype.kind == "M" else np.zeros(len(values), bool)
         numbers = values.view(np.int64) if values.dtype.kind == "M" else values.astype(np.int64)
@@ -136,7 +136,7 @@ def _codes_and_radix(column: pd.Series) -> tuple[np.ndarray, int]:
         present = numbers[~missing]
         if len(present) == 0:
             return np.full(len(values), -1), 1
-        low, high = present.min(), present.max()
+        low, high = int(present.min()), int(present.max())
         if high - low < 2 ** 24:
             return np.where(missing, -1, numbers - low), int(high - low) + 2
     if column.dtype == object or isinstance(column.dtype, pd.CategoricalDtype):
