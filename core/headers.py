@@ -118,7 +118,7 @@ def kind_frame(kind: TabKind, parts: list[RawColumns]) -> pd.DataFrame:
     """The tabs of one kind stacked into one frame: a column per field, coded (see
     `parse.coded`) unless its values are mostly unique, plus row bookkeeping; rows blank in
     every field dropped. Each column is hashed once here, over all the tabs at once (a state
-    network's hundreds of school logs cost what one long log does); everything after works on
+    network's hundreds of school logs cost little more than one long log); everything after works on
     its codes."""
     if not parts:
         return empty_frame(kind)
