@@ -24,7 +24,6 @@ from typing import Sequence, TypeVar
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -1162,12 +1161,10 @@ def _save(book: Workbook, path: Path) -> Path:
     return path
 
 
-def _styled(sheet: object, value: object, **style: object) -> WriteOnlyCell:
-    """A write-only cell with font, fill or alignment set."""
-    cell = WriteOnlyCell(sheet, value=value)
+def _style(cell: object, **style: object) -> None:
+    """Set font, fill or alignment on a cell."""
     for name, setting in style.items():
         setattr(cell, name, setting)
-    return cell
 
 
 def _add_table(book: Workbook, title: str, header: tuple[str, ...], rows: list[Row], *,
@@ -1176,7 +1173,9 @@ def _add_table(book: Workbook, title: str, header: tuple[str, ...], rows: list[R
     for col, name in enumerate(header, 1):
         sheet.column_dimensions[get_column_letter(col)].width = min(48, max(12, len(name) + 4))
     sheet.freeze_panes = "A2"
-    sheet.append([_styled(sheet, h, font=Font(bold=bold)) for h in header])
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        _style(cell, font=Font(bold=bold))
     for row in rows:
         sheet.append(row)
 
@@ -1204,8 +1203,10 @@ def _add_about(book: Workbook) -> None:
     """A tab that is not the job's: formatted text it must leave alone."""
     sheet = book.create_sheet("About")
     sheet.column_dimensions["A"].width = 110
-    for style, text in ABOUT_LINES:
-        sheet.append([_styled(sheet, text, **ABOUT_STYLES[style])] if text else [])
+    for line, (style, text) in enumerate(ABOUT_LINES, 1):
+        if text:
+            sheet.cell(line, 1, text)
+            _style(sheet.cell(line, 1), **ABOUT_STYLES[style])
 
 
 SCRATCH_LINES = (
@@ -1215,10 +1216,19 @@ SCRATCH_LINES = (
 )
 
 
+def _new_book() -> Workbook:
+    """An empty workbook saved the way Excel and Google Sheets exports are: shared strings and
+    each sheet's dimensions recorded (a write-only book has neither, and openpyxl then reads
+    every sheet twice)."""
+    book = Workbook()
+    book.remove(book.active)
+    return book
+
+
 def write_workbooks(district: DemoDistrict, out_dir: Path) -> list[Path]:
     """Write the three demo workbooks into out_dir; the same district always gives the same bytes."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    book = Workbook(write_only=True)
+    book = _new_book()
     _add_about(book)
     for title, header, rows in (("Schools", SCHOOLS_HEADER, district.schools),
                                 ("Coaches", COACHES_HEADER, district.coaches),
@@ -1227,10 +1237,10 @@ def write_workbooks(district: DemoDistrict, out_dir: Path) -> list[Path]:
                                 ("Assessments", ASSESSMENTS_HEADER, district.assessments)):
         _add_table(book, title, header, rows)
     paths = [_save(book, out_dir / DISTRICT_FILE)]
-    book = Workbook(write_only=True)
+    book = _new_book()
     _add_table(book, FORM_TAB, FORM_HEADER, district.form_log, bold=False)
     paths.append(_save(book, out_dir / FORM_FILE))
-    book = Workbook(write_only=True)
+    book = _new_book()
     _add_table(book, OWN_LOG_TAB, OWN_LOG_HEADER, district.own_log)
     scratch = book.create_sheet("Scratch")
     for line in SCRATCH_LINES:
