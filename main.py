@@ -275,8 +275,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--once", action="store_true", required=True,
                      help="run one full job now and exit")
     run.add_argument("--config", help="config file (default: config/district.yaml, the demo)")
-    run.add_argument("--week", help="report week as an ISO week, e.g. 2026-W47 "
-                     "(default: the last full week in the district's time zone)")
+    add_week_flag(run)
     run.add_argument("--dry-run", action="store_true",
                      help="read, validate, compute and render; write and send nothing")
     run.set_defaults(func=cmd_run)
@@ -285,8 +284,7 @@ def parser() -> argparse.ArgumentParser:
                           "written): those the ledger has not sent, or with --resend one "
                           "school's even if it has")
     send.add_argument("--config", help="config file (default: config/district.yaml)")
-    send.add_argument("--week", help="report week as an ISO week, e.g. 2026-W47 "
-                      "(default: the last full week in the district's time zone)")
+    add_week_flag(send)
     send.add_argument("--school", help='only this school\'s email(s), e.g. "Lincoln '
                       'Elementary" ("District summary" for the district staff\'s)')
     send.add_argument("--resend", action="store_true",
@@ -307,6 +305,11 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--config", help="config file (default: config/district.yaml)")
     status.set_defaults(func=cmd_status)
     return p
+
+
+def add_week_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--week", help="report week as an ISO week, e.g. 2026-W47 "
+                        "(default: the last full week in the district's time zone)")
 
 
 def log_flags() -> argparse.ArgumentParser:
