@@ -268,8 +268,8 @@ def api(d: g.DemoDistrict, folder: Path) -> None:
     from sync.google_api import connect
     from sync.pacing import READ, WRITE, Pacer, RetryPolicy
     from sync.sources import output_target, read_sources
-    from tests.sheets_api import SheetsStandIn
-    from tests.sheets_api.clock import ManualClock
+    from standins.sheets import SheetsStandIn
+    from standins.sheets.clock import ManualClock
 
     print(f"\n3. Sheets API: one spreadsheet per school ({len(d.schools)}), "
           "quota 60 reads + 60 writes a minute")

@@ -1,5 +1,5 @@
 """Try the Google Sheets path with no Google account: the demo district served by the local
-Sheets API stand-in (tests/sheets_api), read and written by the job through gspread over HTTP.
+Sheets API stand-in (standins/sheets), read and written by the job through gspread over HTTP.
 
     python -m demo.google_demo [--port 8765] [--serve]
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 import main
-from tests.sheets_api import SheetsStandIn
+from standins.sheets import SheetsStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "demo" / "data"

@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.sheets_api.fixtures"]
+pytest_plugins = ["standins.sheets.fixtures"]

@@ -16,7 +16,7 @@ from sync.google_read import read_google
 from sync.google_write import RUN_MARK, GoogleTarget
 from sync.pacing import READ, WRITE, Pacer, RetryPolicy
 from sync.workbook import read_workbook
-from tests.sheets_api import Tab
+from standins.sheets import Tab
 from tests.small_district import TABS, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent

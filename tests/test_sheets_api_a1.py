@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.sheets_api.a1 import (
+from standins.sheets.a1 import (
     Box,
     RangeParseError,
     column_index,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.sheets_api import SheetsStandIn
-from tests.sheets_api.rest import DRIVE, SHEETS, Rest
+from standins.sheets import SheetsStandIn
+from standins.sheets.rest import DRIVE, SHEETS, Rest
 
 NOT_FOUND = {"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}}
 DENIED = {"error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}}

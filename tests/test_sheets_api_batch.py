@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.sheets_api import SheetsStandIn, Tab
-from tests.sheets_api.rest import SHEETS, Rest
+from standins.sheets import SheetsStandIn, Tab
+from standins.sheets.rest import SHEETS, Rest
 
 
 @pytest.fixture

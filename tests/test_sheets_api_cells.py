@@ -4,9 +4,9 @@ from typing import Any, Optional
 
 import pytest
 
-from tests.sheets_api.cellinput import BadValue, raw_value, user_entered_value
-from tests.sheets_api.formula import Unsupported, evaluate
-from tests.sheets_api.numfmt import format_general, format_number
+from standins.sheets.cellinput import BadValue, raw_value, user_entered_value
+from standins.sheets.formula import Unsupported, evaluate
+from standins.sheets.numfmt import format_general, format_number
 
 
 @pytest.mark.parametrize(

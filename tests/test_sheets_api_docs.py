@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.sheets_api import SheetsStandIn, routes
-from tests.sheets_api.batch_update import REQUESTS
-from tests.sheets_api.faults import KINDS
+from standins.sheets import SheetsStandIn, routes
+from standins.sheets.batch_update import REQUESTS
+from standins.sheets.faults import KINDS
 
-README = (Path(__file__).parent / "sheets_api" / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[1] / "standins" / "sheets" / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("endpoint", routes.ENDPOINTS)

@@ -9,7 +9,7 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.credentials import Credentials
 from gspread.utils import ValueInputOption, ValueRenderOption
 
-from tests.sheets_api import SerialDate, SheetsStandIn, Tab, mount_endpoint_override
+from standins.sheets import SerialDate, SheetsStandIn, Tab, mount_endpoint_override
 
 LOG: list[list[Any]] = [
     ["Date", "Coach", "Minutes", "Activity"],

@@ -5,11 +5,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.sheets_api.a1 import format_range, parse_range
-from tests.sheets_api.cellinput import user_entered_value
-from tests.sheets_api.model import Sheet, Spreadsheet, Target, new_sheet_properties
-from tests.sheets_api.render import UNFORMATTED, SERIAL, Renderer
-from tests.sheets_api.writes import RAW, write_matrix
+from standins.sheets.a1 import format_range, parse_range
+from standins.sheets.cellinput import user_entered_value
+from standins.sheets.model import Sheet, Spreadsheet, Target, new_sheet_properties
+from standins.sheets.render import UNFORMATTED, SERIAL, Renderer
+from standins.sheets.writes import RAW, write_matrix
 
 titles = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=12)
 cell_values = st.one_of(st.just(""), st.text(min_size=1, max_size=5), st.integers(-10**6, 10**6), st.booleans())

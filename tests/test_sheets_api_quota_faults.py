@@ -5,8 +5,8 @@ import time
 import pytest
 import requests
 
-from tests.sheets_api import ManualClock, SheetsStandIn
-from tests.sheets_api.rest import SHEETS, Rest
+from standins.sheets import ManualClock, SheetsStandIn
+from standins.sheets.rest import SHEETS, Rest
 
 READ_MESSAGE = (
     "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service "

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sheets_api import SheetsStandIn
-from tests.sheets_api.replay import Outcome, replay_all
+from standins.sheets import SheetsStandIn
+from standins.sheets.replay import Outcome, replay_all
 
 RECORDINGS = Path(__file__).resolve().parents[1] / ".." / "shared" / "sheets-api-recordings"
 REQUIRED_MATCH_RATE = 0.95

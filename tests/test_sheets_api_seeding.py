@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.sheets_api import Formula, SerialDate, SheetsStandIn, Tab
+from standins.sheets import Formula, SerialDate, SheetsStandIn, Tab
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -64,7 +64,7 @@ def test_state_file_round_trip(tmp_path: Path) -> None:
 
 def test_command_line_serves_and_saves(tmp_path: Path) -> None:
     state = tmp_path / "cli-state.json"
-    command = [sys.executable, "-m", "tests.sheets_api", "--port", "0", "--state", str(state)]
+    command = [sys.executable, "-m", "standins.sheets", "--port", "0", "--state", str(state)]
     with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True) as process:
         try:
             assert process.stdout is not None
@@ -83,5 +83,5 @@ def test_command_line_serves_and_saves(tmp_path: Path) -> None:
 
 
 def test_command_line_help() -> None:
-    result = subprocess.run([sys.executable, "-m", "tests.sheets_api", "--help"], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "standins.sheets", "--help"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0 and "--state" in result.stdout and "--port" in result.stdout

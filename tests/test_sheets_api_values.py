@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.sheets_api import Formula, SerialDate, SheetsStandIn, Tab
-from tests.sheets_api.rest import SHEETS, Rest
+from standins.sheets import Formula, SerialDate, SheetsStandIn, Tab
+from standins.sheets.rest import SHEETS, Rest
 
 GRID = [["A1", "B1", "", "D1"], ["", "b2", "", ""], ["", "", "", ""], ["A4", "B4", "", "D4"]]
 

@@ -15,7 +15,7 @@ from config.model import Delivery, is_loopback
 from delivery.ledger import Key, Ledger, Status
 from delivery.sender import RETRY_DELAYS, send_emails
 from delivery.smtp import _dot_stuffed
-from tests.smtp_server import PASSWORD, USER, make_certs, start
+from standins.smtp import PASSWORD, USER, make_certs, start
 from tests.small_district import write_config
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)

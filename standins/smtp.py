@@ -182,9 +182,10 @@ class SmtpServer:
         self.controller.stop()
 
 
-def start(certs: Certs, *, security: str = "starttls", auth: bool = True) -> SmtpServer:
+def start(certs: Certs, *, security: str = "starttls", auth: bool = True,
+          port: int = 0) -> SmtpServer:
     mailbox = Mailbox()
-    kwargs: dict = {"hostname": "127.0.0.1", "port": 0, "server_hostname": "mail.test",
+    kwargs: dict = {"hostname": "127.0.0.1", "port": port, "server_hostname": "mail.test",
                     "ready_timeout": 5, "authenticator": mailbox.authenticate,
                     "auth_required": auth}
     if security == "starttls":
@@ -198,3 +199,37 @@ def start(certs: Certs, *, security: str = "starttls", auth: bool = True) -> Smt
     controller = _Controller(mailbox, **kwargs)
     controller.start()
     return SmtpServer(mailbox, controller.port, controller)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m standins.smtp --port 2525 --certs DIR`: serve until Ctrl-C, printing each
+    message accepted. The CA to trust is written to DIR/ca.pem."""
+    import argparse
+    import tempfile
+    import time
+    p = argparse.ArgumentParser(prog="python -m standins.smtp", description=main.__doc__)
+    p.add_argument("--port", type=int, default=2525)
+    p.add_argument("--security", choices=["starttls", "tls", "none"], default="starttls")
+    p.add_argument("--certs", type=Path, help="folder for the CA and certificate "
+                   "(default: a new temporary folder)")
+    args = p.parse_args(argv)
+    folder = args.certs or Path(tempfile.mkdtemp(prefix="smtp-standin-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    certs = make_certs(folder)
+    server = start(certs, security=args.security, auth=args.security != "none", port=args.port)
+    print(f"SMTP stand-in on 127.0.0.1:{server.port} ({args.security}); CA: {certs.ca}; "
+          f"login {USER} / {PASSWORD}", flush=True)
+    seen = 0
+    try:
+        while True:
+            time.sleep(0.5)
+            for got in server.mailbox.received[seen:]:
+                print(f"accepted: {', '.join(got.recipients)}: {got.message['Subject']}",
+                      flush=True)
+            seen = len(server.mailbox.received)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

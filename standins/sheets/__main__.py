@@ -1,4 +1,4 @@
-"""Command line: `python -m tests.sheets_api --port 8765 [--state FILE]`."""
+"""Command line: `python -m standins.sheets --port 8765 [--state FILE]`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .server import SheetsStandIn
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m tests.sheets_api",
+        prog="python -m standins.sheets",
         description="Serve a local stand-in for the Google Sheets v4 API (and Drive v3 files).",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")

@@ -1,4 +1,4 @@
-"""pytest plugin: the `sheets_api` fixture (enable with pytest_plugins = ["tests.sheets_api.fixtures"])."""
+"""pytest plugin: the `sheets_api` fixture (enable with pytest_plugins = ["standins.sheets.fixtures"])."""
 
 from __future__ import annotations
 
