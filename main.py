@@ -30,7 +30,7 @@ from delivery.ledger import ledger_view
 from delivery.report import DeliveryReport
 from delivery.sender import send_emails
 from delivery.smtp import preflight
-from reports import console
+from cli import console
 from reports.context import district_context, school_contexts
 from reports.outbox import write_outbox
 from reports.render import Email, render_all, render_district

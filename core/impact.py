@@ -6,12 +6,13 @@ display; `core.display` does that for each audience. Percentages are in points (
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from config.model import Benchmark, SchoolYear, Settings
+from core.settings import Benchmark, SchoolYear, Settings
 from core.schema import Activity, CycleStatus, Stage
 from core.validate import Validated
 from core.weeks import ReportWeek, Window, weeks_elapsed, year_to_date
@@ -277,16 +278,16 @@ BENCHMARK_FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
-def benchmark_status(school: pd.Series, benchmarks: dict[Stage, Benchmark]) -> tuple[str, str]:
+def benchmark_status(school: pd.Series, benchmarks: Mapping[Stage, Benchmark]) -> tuple[str, str]:
     """('met' | 'not yet' | 'stage not set', what is short of which threshold)."""
     stage = school["stage"]
     if not isinstance(stage, Stage) or stage not in benchmarks:
         return "stage not set", ""
     gaps = []
-    for key, threshold in benchmarks[stage].model_dump().items():
+    for key, (column, label) in BENCHMARK_FIGURES.items():
+        threshold = getattr(benchmarks[stage], key)
         if threshold is None:
             continue
-        column, label = BENCHMARK_FIGURES[key]
         value = school[column]
         if value is None or pd.isna(value):
             gaps.append(f"{label}: no data yet (benchmark {threshold:g}%)")

@@ -14,7 +14,7 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
-from config.model import SchoolYear, Settings
+from core.settings import SchoolYear, Settings
 from core import parse
 from core.headers import read_tabs
 from core.issues import KIND_LABELS, IssueLog

@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-import main
 from standins.sheets import SheetsStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +58,11 @@ def run(port: int, serve: bool) -> int:
         ids["summary"] = standin.create_spreadsheet("District summary", {"Notes": [[
             "Tabs the job owns appear beside this one."]]}, owner=TOKEN)
         config = google_config(ids, standin.url, out)
-        os.environ["DEMO_SHEETS_TOKEN"] = TOKEN
-        print(f"Sheets API stand-in at {standin.url}; config written to {config}\n")
-        code = main.main(["run", "--once", "--config", str(config)])
+        print(f"Sheets API stand-in at {standin.url}; config written to {config}\n",
+              flush=True)
+        code = subprocess.call(  # the job as a district runs it: its own process
+            [sys.executable, str(ROOT / "main.py"), "run", "--once", "--config", str(config)],
+            env={**os.environ, "DEMO_SHEETS_TOKEN": TOKEN})
         print("\nSheets API calls:", ", ".join(f"{k} {v}" for k, v in
                                                sorted(standin.log.counts().items())))
         print("Summary spreadsheet tabs:", ", ".join(standin.tab_titles(ids["summary"])))

@@ -232,7 +232,7 @@ def test_a_refused_cc_is_reported_and_the_others_get_the_email(district, server,
     assert server.mailbox.to(PAT)[0].recipients == [PAT, "ann@district.example"]
     assert [(r.school, r.recipient, r.detail) for r in report.refused] == [
         (BETA, "bo@district.example", "550 5.1.1 Unknown user")]
-    from reports.console import delivery_block
+    from cli.console import delivery_block
     delivery_block(report)
     assert "refused:       Beta Middle: the server refused bo@district.example (550 5.1.1 " \
            "Unknown user); the other recipients got the email" in capsys.readouterr().out
