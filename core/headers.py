@@ -79,16 +79,32 @@ PLAIN = {kind: frozenset(f.name for f in fields if f.mostly_unique)
 
 def ragged_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
     """Rows of any length as a 2-D object array at least `width` wide, padded with None or NaN
-    (both read as missing). pandas' C routine does it at scale; plain Python is the fallback if
-    it ever moves."""
+    (both read as missing). pandas' C routine does it at scale; plain Python is the fallback."""
     if not rows:
         return np.empty((0, width), dtype=object)
+    as_lists = rows if isinstance(rows[0], list) else [list(r) for r in rows]
+    if _PAD_IN_C is not None:
+        return _PAD_IN_C(as_lists, min_width=width)
+    width = max(width, *map(len, as_lists))
+    grid = np.full((len(as_lists), width), None, dtype=object)
+    for i, r in enumerate(as_lists):
+        grid[i, :len(r)] = r
+    return grid
+
+
+def _pandas_padder() -> Any:
+    """The one use of a private pandas API (`pandas._libs.lib.to_object_array`, the C routine
+    behind DataFrame(list_of_lists)): padding a million ragged rows costs 0.2 s with it, several
+    seconds without. tests/test_headers.py fails loudly if a pandas upgrade moves or changes it,
+    so the fallback is never taken by surprise."""
     try:
         from pandas._libs.lib import to_object_array
-        return to_object_array([list(r) for r in rows] if not isinstance(rows[0], list)
-                               else rows, min_width=width)
-    except (ImportError, TypeError):
-        return np.array([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+    except ImportError:
+        return None
+    return to_object_array
+
+
+_PAD_IN_C = _pandas_padder()
 
 
 def empty_frame(kind: TabKind) -> pd.DataFrame:

@@ -188,14 +188,14 @@ def group_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _teachers_reached(codes: np.ndarray, teachers: pd.Series, rows: np.ndarray,
                       groups: int) -> np.ndarray:
     """Distinct teachers per group. Cells repeat (the same teacher, or the same pair, logged
-    week after week), so each distinct (group, cell) is unpacked once."""
+    week after week), so each distinct (group, teacher cell) pair is unpacked once."""
     cells, names = group_codes(teachers)
-    pairs = pd.unique(codes[rows].astype(np.int64) * (len(names) + 1) + cells[rows] + 1)
+    pairs = pd.DataFrame({"group": codes[rows], "cell": cells[rows]}).drop_duplicates()
+    pairs = pairs[pairs["cell"].to_numpy() >= 0]
     reached: list[set[str]] = [set() for _ in range(groups)]
-    for group, cell in zip(pairs // (len(names) + 1), pairs % (len(names) + 1) - 1):
-        if cell >= 0:
-            teachers = names[cell]
-            reached[group].update((teachers,) if isinstance(teachers, str) else teachers)
+    for group, cell in zip(pairs["group"].to_numpy(), pairs["cell"].to_numpy(), strict=True):
+        named: str | tuple[str, ...] = names[cell]  # one name, or the tuple a cell listed
+        reached[group].update((named,) if isinstance(named, str) else named)
     return np.array([len(r) for r in reached], dtype=float)
 
 
