@@ -10,10 +10,10 @@ import pandas as pd
 
 from core import parse
 from core.issues import IssueLog, TabContext
+from core.rowstate import BOOKKEEPING, COACH, SCHOOL, SHEET_ROW, TAB, USABLE
 from core.schema import FIELDS, Field, TabKind, normalise_header
 from core.sources import RawTab
 
-META = ["_t", "_row", "_ok", "_coach", "_school"]
 
 
 def match_headers(raw: RawTab, extra: Mapping[str, Sequence[str]]) -> dict[str, int]:
@@ -108,7 +108,7 @@ _PAD_IN_C = _pandas_padder()
 
 
 def empty_frame(kind: TabKind) -> pd.DataFrame:
-    return pd.DataFrame(columns=[f.name for f in FIELDS[kind]] + META, dtype=object)
+    return pd.DataFrame(columns=[f.name for f in FIELDS[kind]] + list(BOOKKEEPING), dtype=object)
 
 
 def read_tabs(tabs: Sequence[RawTab], extra: Mapping[TabKind, Mapping[str, Sequence[str]]],
@@ -172,6 +172,6 @@ def _bookkeeping(parts: list[RawColumns], keep: np.ndarray,
     schools = sorted({p.school for p in parts if p.school})
     school = np.concatenate([np.full(p.rows, schools.index(p.school) if p.school else -1)
                              for p in parts])[keep]
-    return {"_t": tab, "_row": row, "_ok": np.ones(len(keep), dtype=bool),
-            "_coach": parse.coded(np.full(len(keep), -1), np.array([], dtype=object), index),
-            "_school": parse.coded(school, np.array(schools, dtype=object), index)}
+    return {TAB: tab, SHEET_ROW: row, USABLE: np.ones(len(keep), dtype=bool),
+            COACH: parse.coded(np.full(len(keep), -1), np.array([], dtype=object), index),
+            SCHOOL: parse.coded(school, np.array(schools, dtype=object), index)}

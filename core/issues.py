@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from core.parse import is_blank, plain, serial_to_date
+from core.rowstate import COACH, SCHOOL, SHEET_ROW, TAB, USABLE
 from core.schema import Severity, TabKind
 from core.sources import RawTab
 
@@ -68,33 +69,53 @@ def shown(value: Any, name: str = "") -> str:
 
 
 class IssueLog:
-    """Collects issues from vectorised checks; an error also marks its rows as left out."""
+    """Collects issues from vectorised checks. `error` also leaves its rows out of every figure
+    (the one place a row's USABLE state changes); `warn` only records."""
 
     def __init__(self, contexts: list[TabContext]) -> None:
         self.contexts = contexts
         self._parts: list[pd.DataFrame] = []
 
+    def error(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
+              message: str | pd.Series, *, sensitive: bool = False) -> None:
+        """Record an error for each row in `mask` and mark those rows unusable."""
+        mask = self._record(frame, mask, name, label, Severity.ERROR, message, sensitive)
+        if mask is not None:
+            frame.loc[mask, USABLE] = False
+
+    def warn(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
+             message: str | pd.Series, *, sensitive: bool = False) -> None:
+        """Record a warning for each row in `mask`; the rows are kept."""
+        self._record(frame, mask, name, label, Severity.WARNING, message, sensitive)
+
     def flag(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
              severity: Severity, message: str | pd.Series, *, sensitive: bool = False) -> None:
-        """Record one issue per row in `mask`, at the column holding field `name`."""
+        """Transitional: `error` or `warn` by severity. Being removed; call those."""
+        (self.error if severity is Severity.ERROR else self.warn)(
+            frame, mask, name, label, message, sensitive=sensitive)
+
+    def _record(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
+                severity: Severity, message: str | pd.Series,
+                sensitive: bool) -> pd.Series | None:
+        """One issue per row in `mask`, at the column holding field `name`; the mask as booleans,
+        or None when it selects nothing."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
-            return
+            return None
         hit = frame.loc[mask]
-        tabs = hit["_t"].to_numpy()
+        tabs = hit[TAB].to_numpy()
         for t in pd.unique(tabs):
             mine = hit[tabs == t]
             self._parts.append(self._rows(self.contexts[t], mine, name, label, severity,
                                           message[mine.index] if isinstance(message, pd.Series)
                                           else message, sensitive))
-        if severity is Severity.ERROR:
-            frame.loc[mask, "_ok"] = False
+        return mask
 
     @staticmethod
     def _rows(ctx: TabContext, hit: pd.DataFrame, name: str, label: str, severity: Severity,
               message: str | pd.Series, sensitive: bool) -> pd.DataFrame:
         """The issue rows of one tab: the cell as written, where it is and how to fix it."""
-        rows = hit["_row"].to_numpy()
+        rows = hit[SHEET_ROW].to_numpy()
         if sensitive:
             value: str | pd.Series = HIDDEN
         else:
@@ -108,8 +129,8 @@ class IssueLog:
             value = pd.Series([show(ctx.cell(name, r)) for r in rows], index=hit.index,
                               dtype=object)
         return pd.DataFrame({
-            "coach": plain(hit["_coach"]).fillna(""),
-            "school": plain(hit["_school"]).fillna(""),
+            "coach": plain(hit[COACH]).fillna(""),
+            "school": plain(hit[SCHOOL]).fillna(""),
             "source": ctx.raw.source,
             "tab": ctx.raw.tab,
             "row": rows,

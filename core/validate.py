@@ -18,6 +18,7 @@ from core.settings import SchoolYear, Settings
 from core import parse
 from core.headers import read_tabs
 from core.issues import KIND_LABELS, IssueLog
+from core.rowstate import COACH, SCHOOL, SHEET_ROW, TAB, TEACHER_KEY, USABLE
 from core.schema import (
     ACTIVITY_LOOKUP, APPROACH_LOOKUP, NON_COACHING, STAGE_LOOKUP, STATUS_LOOKUP, Activity,
     CycleStatus,
@@ -70,30 +71,36 @@ class Validated:
 def validate(tabs: Sequence[RawTab], ctx: Context,
              aliases: Mapping[TabKind, Mapping[str, Sequence[str]]] | None = None,
              problems: Sequence[SourceProblem] = ()) -> Validated:
+    """Each kind's frame goes to one check, which owns it (and its row state, see
+    `core.rowstate`) until it returns the usable rows; nothing reads the frame afterwards."""
     issues = IssueLog([])
     for p in problems:
         issues.tab_problem(p.source, p.tab, p.message)
     frames = read_tabs(tabs, aliases or {}, issues)
-    schools = check_schools(frames[TabKind.SCHOOLS], issues)
-    coaches, coach_schools = check_coaches(frames[TabKind.COACHES], schools, issues)
-    teachers = check_teachers(frames[TabKind.TEACHERS], schools, issues)
+    read = {kind: len(frame) for kind, frame in frames.items()}
+    schools = check_schools(frames.pop(TabKind.SCHOOLS), issues)
+    coaches, coach_schools = check_coaches(frames.pop(TabKind.COACHES), schools, issues)
+    teachers = check_teachers(frames.pop(TabKind.TEACHERS), schools, issues)
     refs = References(schools, coaches, coach_schools, teachers)
-    cycles = check_cycles(frames[TabKind.CYCLES], refs, ctx, issues)
-    assessments = check_assessments(frames[TabKind.ASSESSMENTS], cycles, ctx, issues)
-    logs = check_logs(frames[TabKind.COACHING_LOG], refs, cycles, ctx, issues)
+    cycles = check_cycles(frames.pop(TabKind.CYCLES), refs, ctx, issues)
+    assessments = check_assessments(frames.pop(TabKind.ASSESSMENTS), cycles, ctx, issues)
+    logs = check_logs(frames.pop(TabKind.COACHING_LOG), refs, cycles, ctx, issues)
     issue_frame = issues.frame()
-    counts = {k: _count(frames[k], issue_frame, issues, k) for k in TabKind}
+    usable = {TabKind.SCHOOLS: schools, TabKind.COACHES: coaches, TabKind.TEACHERS: teachers,
+              TabKind.CYCLES: cycles, TabKind.ASSESSMENTS: assessments,
+              TabKind.COACHING_LOG: logs}
+    counts = {k: TabCount(read[k], len(usable[k]), _flagged(issue_frame, issues, k))
+              for k in TabKind}
     return Validated(schools, coaches, coach_schools, teachers, cycles, assessments, logs,
                      issue_frame, counts)
 
 
-def _count(frame: pd.DataFrame, issue_frame: pd.DataFrame, log: IssueLog,
-           kind: TabKind) -> TabCount:
+def _flagged(issue_frame: pd.DataFrame, log: IssueLog, kind: TabKind) -> int:
+    """Rows of this kind's tabs with at least one issue."""
     tabs = {(c.raw.source, c.raw.tab) for c in log.contexts if c.raw.kind is kind}
     keys = pd.MultiIndex.from_frame(issue_frame[["source", "tab"]].astype(object))
     mine = issue_frame.loc[keys.isin(list(tabs))] if tabs else issue_frame.iloc[0:0]
-    flagged = len(mine.dropna(subset=["row"]).drop_duplicates(["source", "tab", "row"]))
-    return TabCount(len(frame), int(frame["_ok"].sum()) if len(frame) else 0, flagged)
+    return len(mine.dropna(subset=["row"]).drop_duplicates(["source", "tab", "row"]))
 
 
 # ---------------------------------------------------------------- shared checks
@@ -105,7 +112,7 @@ def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def require(frame: pd.DataFrame, issues: IssueLog, name: str, label: str, what: str,
             *, sensitive: bool = False, blank: pd.Series | None = None) -> None:
-    issues.flag(frame, _blank(frame, name) if blank is None else blank, name, label, E,
+    issues.error(frame, _blank(frame, name) if blank is None else blank, name, label,
                 f"{label} is blank. Fill in {what}; until then this row is left out.",
                 sensitive=sensitive)
 
@@ -114,12 +121,12 @@ def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, groups: np.ndarray, n
                     label: str, message: str, *, sensitive: bool = False) -> None:
     """Later rows in the same group (see `parse.row_groups`) are errors that point at the
     group's first row."""
-    ok = frame["_ok"].to_numpy(dtype=bool)
+    ok = frame[USABLE].to_numpy(dtype=bool)
     keys = pd.Series(groups[ok])
     later = keys.duplicated(keep="first").to_numpy()
     if not later.any():
         return
-    rows = frame["_row"].to_numpy()[ok]
+    rows = frame[SHEET_ROW].to_numpy()[ok]
     firsts = keys.isin(keys[later].unique()).to_numpy() & ~later
     first_row = pd.Series(rows[firsts], index=keys[firsts].to_numpy())
     where = frame.index[ok][later]
@@ -128,7 +135,7 @@ def flag_duplicates(frame: pd.DataFrame, issues: IssueLog, groups: np.ndarray, n
     mask[where] = True
     text = pd.Series(f"{message} (first seen at row ", index=where, dtype=object) \
         + pd.Series(seen_at, index=where).astype(str).astype(object) + ")."
-    issues.flag(frame, mask, name, label, E, text, sensitive=sensitive)
+    issues.error(frame, mask, name, label, text, sensitive=sensitive)
 
 
 def same(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -161,10 +168,11 @@ def lookup(keys: pd.Series, table: pd.DataFrame, key_col: str, value_col: str) -
 
 
 def roster_names(frame: pd.DataFrame, issues: IssueLog, name: str, label: str,
-                 twice: str) -> None:
-    """A roster's name column: cleaned, required, unique (case and spacing ignored)."""
+                 twice: str, listed_under: str) -> None:
+    """A roster's name column: cleaned, required, unique (case and spacing ignored); the row's
+    issues are listed under that name (`listed_under`: COACH or SCHOOL)."""
     frame[name] = parse.clean_text(frame[name])
-    frame[f"_{name}"] = frame[name]
+    frame[listed_under] = frame[name]
     require(frame, issues, name, label, f"the {name}'s name")
     frame["key"] = parse.name_key(frame[name])
     flag_duplicates(frame, issues, same(frame, ["key"]), name, label, twice)
@@ -173,19 +181,19 @@ def roster_names(frame: pd.DataFrame, issues: IssueLog, name: str, label: str,
 def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     """Columns: school, key, principal, principal_email, classroom_teachers, need, stage."""
     roster_names(frame, issues, "school", "School", "This school is listed twice; delete the "
-                 "extra row")
+                 "extra row", SCHOOL)
     _school_numbers(frame, issues)
     stage, bad = parse.parse_vocabulary(frame["stage"], STAGE_LOOKUP, vocabulary_key)
-    issues.flag(frame, bad, "stage", "Implementation stage", W,
+    issues.warn(frame, bad, "stage", "Implementation stage",
                 "Unknown implementation stage. Use Prelaunch, Launch, or Implement, monitor & "
                 "adjust; until then the benchmark status is not shown.")
-    issues.flag(frame, _blank(frame, "stage"), "stage", "Implementation stage", W,
+    issues.warn(frame, _blank(frame, "stage"), "stage", "Implementation stage",
                 "No implementation stage, so the benchmark status is not shown. Fill in "
                 "Prelaunch, Launch, or Implement, monitor & adjust.")
     frame["stage"] = stage
     email = parse.clean_text(frame["principal_email"])
     bad_email = ~is_email(email)
-    issues.flag(frame, bad_email, "principal_email", "Principal email", W,
+    issues.warn(frame, bad_email, "principal_email", "Principal email",
                 "No valid principal email, so no weekly report can be sent to this school. "
                 "Enter an address like name@district.org.")
     frame["principal_email"] = email.where(~bad_email, None)
@@ -197,12 +205,12 @@ def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
 def _school_numbers(frame: pd.DataFrame, issues: IssueLog) -> None:
     teachers, bad = parse.parse_numbers(frame["classroom_teachers"])
     bad |= teachers.le(0) | _blank(frame, "classroom_teachers")
-    issues.flag(frame, bad, "classroom_teachers", "Classroom teachers", W,
+    issues.warn(frame, bad, "classroom_teachers", "Classroom teachers",
                 "Should be the number of classroom teachers, e.g. 24; coverage is not shown "
                 "until it is.")
     frame["classroom_teachers"] = teachers.where(~bad)
     need, bad_need = parse.parse_numbers(frame["need"])
-    issues.flag(frame, bad_need, "need", "Need indicator", W,
+    issues.warn(frame, bad_need, "need", "Need indicator",
                 "Should be a number such as 62 or 62%; the equity view leaves this school out "
                 "until it is.")
     frame["need"] = need
@@ -212,15 +220,15 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
                   issues: IssueLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Coaches: coach, key, email, email_key, fte. Coach schools: coach, school (one row each)."""
     roster_names(frame, issues, "coach", "Coach", "This coach is listed twice; keep one row and "
-                 "list all their schools in it")
+                 "list all their schools in it", COACH)
     email = parse.clean_text(frame["email"])
     bad_email = email.notna() & ~is_email(email, _LOOSE_EMAIL)
-    issues.flag(frame, bad_email, "email", "Email", W,
+    issues.warn(frame, bad_email, "email", "Email",
                 "Not an email address; rows logged under this email will not match the coach.")
     frame["email"] = email.where(~bad_email, None)
     frame["email_key"] = parse.name_key(frame["email"])
     fte, bad_fte = parse.parse_numbers(frame["fte"])
-    issues.flag(frame, bad_fte, "fte", "FTE", W, "FTE should be a number such as 1 or 0.5.")
+    issues.warn(frame, bad_fte, "fte", "FTE", "FTE should be a number such as 1 or 0.5.")
     frame["fte"] = fte
     pairs = _coach_school_pairs(frame, schools, issues)
     return _keep(frame, ["coach", "key", "email", "email_key", "fte"]), pairs
@@ -235,13 +243,13 @@ def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
     bad_rows = pairs.index[unknown].unique()
     mask = frame.index.isin(bad_rows)
     names = pairs[unknown].groupby(level=0)["school_text"].agg(", ".join)
-    issues.flag(frame, pd.Series(mask, index=frame.index), "schools", "Schools", W,
+    issues.warn(frame, pd.Series(mask, index=frame.index), "schools", "Schools",
                 "Not on the Schools tab: " + names.reindex(frame.index).fillna("")
                 + ". Check the spelling; separate several schools with ';'.")
-    no_school = frame["_ok"] & _blank(frame, "schools")
-    issues.flag(frame, no_school, "schools", "Schools", W,
+    no_school = frame[USABLE] & _blank(frame, "schools")
+    issues.warn(frame, no_school, "schools", "Schools",
                 "No school listed; every row this coach logs must then name its school.")
-    ok = pairs[pairs["school"].notna() & pairs["_ok"]]
+    ok = pairs[pairs["school"].notna() & pairs[USABLE]]
     pairs = pd.DataFrame({c: parse.plain(ok[c]) for c in ("coach", "school")})
     return pairs.drop_duplicates().reset_index(drop=True)
 
@@ -253,8 +261,8 @@ def check_teachers(frame: pd.DataFrame, schools: pd.DataFrame,
     require(frame, issues, "teacher", "Teacher", "the teacher's name")
     school_key = parse.name_key(frame["school"])
     frame["school"] = lookup(school_key, schools, "key", "school")
-    frame["_school"] = frame["school"]
-    issues.flag(frame, frame["school"].isna(), "school", "School", W,
+    frame[SCHOOL] = frame["school"]
+    issues.warn(frame, frame["school"].isna(), "school", "School",
                 "Not a school on the Schools tab; check the spelling.")
     frame["key"] = parse.name_key(frame["teacher"])
     for col in ("grade", "subject"):
@@ -265,7 +273,7 @@ def check_teachers(frame: pd.DataFrame, schools: pd.DataFrame,
 def _keep(frame: pd.DataFrame, columns: list[str], coded: Sequence[str] = ()) -> pd.DataFrame:
     """Rows without errors. Columns in `coded` stay categorical (text in alphabetical order)
     for the group-bys of the big tabs; the rest become plain values."""
-    kept = frame.loc[frame["_ok"].to_numpy(dtype=bool), columns].reset_index(drop=True)
+    kept = frame.loc[frame[USABLE].to_numpy(dtype=bool), columns].reset_index(drop=True)
     for col in columns:
         if isinstance(kept[col].dtype, pd.CategoricalDtype):
             kept[col] = parse.sorted_text(kept[col]) if col in coded else parse.plain(kept[col])
@@ -312,8 +320,8 @@ def check_cycles(frame: pd.DataFrame, refs: References, ctx: Context,
     """Columns: cycle_id, coach, teacher, school, grade, subject, focus, targets, start_date,
     end_date, status, approach, cutoff, goal."""
     frame["cycle_id"] = cycle_ids(frame["cycle_id"])
-    frame["_coach"] = parse.clean_text(frame["coach"])
-    frame["_school"] = parse.coalesce(parse.clean_text(frame["school"]), frame["_school"])
+    frame[COACH] = parse.clean_text(frame["coach"])
+    frame[SCHOOL] = parse.coalesce(parse.clean_text(frame["school"]), frame[SCHOOL])
     require(frame, issues, "cycle_id", "Cycle ID", "a unique cycle ID such as LIN-2026-01")
     flag_duplicates(frame, issues, same(frame, ["cycle_id"]), "cycle_id", "Cycle ID",
                     "Another cycle already has this ID; give each cycle its own ID")
@@ -335,12 +343,12 @@ def cycle_ids(series: pd.Series) -> pd.Series:
 
 def _cycle_people(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
     require(frame, issues, "coach", "Coach", "the coach's name")
-    typed = frame["_coach"]
+    typed = frame[COACH]
     frame["coach"] = refs.coach_of(frame["coach"])
-    issues.flag(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach", E,
+    issues.error(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach",
                 "This coach is not on the Coaches tab. Check the spelling, or add the coach "
                 "to the roster.")
-    frame["_coach"] = parse.coalesce(frame["coach"], frame["_coach"])
+    frame[COACH] = parse.coalesce(frame["coach"], frame[COACH])
     require(frame, issues, "teacher", "Teacher", "the teacher's name")
     typed = parse.clean_text(frame["teacher"])
     frame["teacher"] = parse.coalesce(refs.teacher_name(typed), typed)
@@ -352,37 +360,37 @@ def _resolve_school(frame: pd.DataFrame, refs: References, issues: IssueLog,
     """School as typed, else the source's school, the teacher's school, the coach's only one."""
     typed = parse.clean_text(frame["school"])
     found = refs.school_of(typed)
-    issues.flag(frame, typed.notna() & found.isna(), "school", "School", E,
+    issues.error(frame, typed.notna() & found.isna(), "school", "School",
                 "Not a school on the Schools tab. Check the spelling; until then this row is "
                 "left out.")
-    fallbacks = [refs.school_of(frame["_school"])]
+    fallbacks = [refs.school_of(frame[SCHOOL])]
     if teachers is not None:
         fallbacks.append(refs.teacher_school(teachers))
     fallbacks.append(refs.only_school(frame["coach"]))
     frame["school"] = parse.coalesce(found, parse.coalesce(*fallbacks).where(typed.isna()))
-    issues.flag(frame, typed.isna() & frame["school"].isna(), "school", "School", E,
+    issues.error(frame, typed.isna() & frame["school"].isna(), "school", "School",
                 "School is blank and the coach serves several schools; fill in the school.")
-    frame["_school"] = parse.coalesce(frame["school"], typed)
+    frame[SCHOOL] = parse.coalesce(frame["school"], typed)
 
 
 def _cycle_dates(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     start, bad_start = parse.parse_dates(frame["start_date"])
     end, bad_end = parse.parse_dates(frame["end_date"])
-    issues.flag(frame, bad_start | start.isna(), "start_date", "Start date", E,
+    issues.error(frame, bad_start | start.isna(), "start_date", "Start date",
                 "Start date is blank or not a date. Enter it like 2026-09-14 or 9/14/2026.")
-    issues.flag(frame, bad_end, "end_date", "End date", E,
+    issues.error(frame, bad_end, "end_date", "End date",
                 "End date is not a date. Enter it like 2026-10-23 or 10/23/2026.")
-    issues.flag(frame, end < start, "end_date", "End date", E,
+    issues.error(frame, end < start, "end_date", "End date",
                 "End date is before the start date; correct one of them.")
     outside = (start < pd.Timestamp(ctx.year.start)) | (start > pd.Timestamp(ctx.year.end))
-    issues.flag(frame, outside, "start_date", "Start date", E,
+    issues.error(frame, outside, "start_date", "Start date",
                 f"Start date is outside the school year ({ctx.year.start} to {ctx.year.end}).")
     frame["start_date"], frame["end_date"] = start, end
 
 
 def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     status, bad = parse.parse_vocabulary(frame["status"], STATUS_LOOKUP, vocabulary_key)
-    issues.flag(frame, bad, "status", "Status", W,
+    issues.warn(frame, bad, "status", "Status",
                 "Unknown status; use Planned, Active, Complete or Abandoned. The status was "
                 "worked out from the dates meanwhile.")
     today = pd.Timestamp(ctx.today)
@@ -394,13 +402,13 @@ def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
 
 def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
     cutoff, bad_cutoff = parse.parse_numbers(frame["cutoff"])
-    issues.flag(frame, bad_cutoff, "cutoff", "Proficiency cutoff", W,
+    issues.warn(frame, bad_cutoff, "cutoff", "Proficiency cutoff",
                 f"Not a number; the district default ({settings.proficiency_cutoff:g}) is used.")
     frame["cutoff"] = cutoff.fillna(settings.proficiency_cutoff)
     goal, bad_goal = parse.parse_numbers(frame["goal"])
     goal = goal.where(~((goal > 0) & (goal <= 1)), goal * 100)  # 0.8 typed in a % cell
     bad_goal |= (goal < 0) | (goal > 100)
-    issues.flag(frame, bad_goal, "goal", "Goal", W,
+    issues.warn(frame, bad_goal, "goal", "Goal",
                 f"Goal should be the % of students proficient at the end, 0 to 100; the "
                 f"district default ({settings.goal:g}%) is used.")
     frame["goal"] = goal.where(~bad_goal).fillna(settings.goal)
@@ -408,7 +416,7 @@ def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) ->
 
 def _approach(frame: pd.DataFrame, issues: IssueLog) -> pd.Series:
     approach, bad = parse.parse_vocabulary(frame["approach"], APPROACH_LOOKUP, vocabulary_key)
-    issues.flag(frame, bad, "approach", "Approach", W,
+    issues.warn(frame, bad, "approach", "Approach",
                 "Unknown approach; use Student-centered, Teacher-centered or "
                 "Relationship-driven.")
     return enum_values(approach)
@@ -418,10 +426,10 @@ def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
                       issues: IssueLog) -> pd.DataFrame:
     """Columns: cycle_id, student (an opaque number, never the ID), pre, post."""
     frame["cycle_id"] = cycle_ids(frame["cycle_id"])
-    frame["_coach"] = lookup(frame["cycle_id"], cycles, "cycle_id", "coach")
-    frame["_school"] = lookup(frame["cycle_id"], cycles, "cycle_id", "school")
+    frame[COACH] = lookup(frame["cycle_id"], cycles, "cycle_id", "coach")
+    frame[SCHOOL] = lookup(frame["cycle_id"], cycles, "cycle_id", "school")
     require(frame, issues, "cycle_id", "Cycle ID", "the cycle ID from the Cycles tab")
-    issues.flag(frame, frame["cycle_id"].notna() & frame["_coach"].isna(), "cycle_id", "Cycle ID", E,
+    issues.error(frame, frame["cycle_id"].notna() & frame[COACH].isna(), "cycle_id", "Cycle ID",
                 "No cycle with this ID on the Cycles tab (or that cycle has an error). Check "
                 "the ID; until then these scores are left out.")
     ids, texts = parse.distinct(frame["student_id"])  # one hash pass: IDs are mostly unique
@@ -442,13 +450,13 @@ def _scores(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
     for name, label in (("pre", "Pre score"), ("post", "Post score")):
         score, bad = parse.parse_scores(frame[name], settings.level_scores)
         levels = ", ".join(settings.level_scores) or "none set"
-        issues.flag(frame, bad, name, label, E,
+        issues.error(frame, bad, name, label,
                     f"{label} is not a score. Enter a number from 0 to {top:g}, a percentage "
                     f"like 85%, or a level label from the config ({levels}).")
-        issues.flag(frame, (score < 0) | (score > top), name, label, E,
+        issues.error(frame, (score < 0) | (score > top), name, label,
                     f"{label} is outside the scale (0 to {top:g}). Check for a typo.")
         frame[name] = score
-    issues.flag(frame, no_pre, "pre", "Pre score", E,
+    issues.error(frame, no_pre, "pre", "Pre score",
                 "Pre score is blank, so this student cannot be counted. Enter the "
                 "pre-assessment score, or delete the row if the student was not assessed.")
 
@@ -476,34 +484,34 @@ def check_logs(frame: pd.DataFrame, refs: References, cycles: pd.DataFrame, ctx:
 
 def _log_coach(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
     typed = parse.coalesce(parse.clean_text(frame["coach"]), parse.clean_text(frame["coach_email"]))
-    frame["_coach"] = typed
-    issues.flag(frame, typed.isna(), "coach", "Coach", E,
+    frame[COACH] = typed
+    issues.error(frame, typed.isna(), "coach", "Coach",
                 "Coach is blank. Fill in the coach's name or email; until then this row is "
                 "left out.")
     frame["coach"] = refs.coach_of(frame["coach"], frame["coach_email"])
-    issues.flag(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach", E,
+    issues.error(frame, typed.notna() & frame["coach"].isna(), "coach", "Coach",
                 "Not a coach on the Coaches tab. Check the spelling or email, or add the coach "
                 "to the roster; until then this row is left out.")
-    frame["_coach"] = parse.coalesce(frame["coach"], frame["_coach"])
+    frame[COACH] = parse.coalesce(frame["coach"], frame[COACH])
 
 
 def _log_date(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     date, bad = parse.parse_dates(frame["date"])
-    issues.flag(frame, bad, "date", "Date", E,
+    issues.error(frame, bad, "date", "Date",
                 "Not a date. Enter it like 2026-11-03 or 11/3/2026.")
     blank = date.isna() & ~bad
     stamp = parse.parse_dates(frame["timestamp"][blank])[0]  # form timestamps: mostly unique
-    issues.flag(frame, stamp.notna().reindex(frame.index, fill_value=False), "date", "Date", W,
+    issues.warn(frame, stamp.notna().reindex(frame.index, fill_value=False), "date", "Date",
                 "Date is blank; the form's Timestamp date was used. Fill in the session date "
                 "if it was a different day.")
     date[blank] = stamp
     date = date.dt.normalize()
-    issues.flag(frame, date.isna() & ~bad, "date", "Date", E,
+    issues.error(frame, date.isna() & ~bad, "date", "Date",
                 "Date is blank. Fill in the date of the session.")
-    issues.flag(frame, date > pd.Timestamp(ctx.today), "date", "Date", E,
+    issues.error(frame, date > pd.Timestamp(ctx.today), "date", "Date",
                 f"Date is in the future (today is {ctx.today}). Check the year and month.")
     outside = (date < pd.Timestamp(ctx.year.start)) | (date > pd.Timestamp(ctx.year.end))
-    issues.flag(frame, outside, "date", "Date", E,
+    issues.error(frame, outside, "date", "Date",
                 f"Date is outside the school year ({ctx.year.start} to {ctx.year.end}).")
     frame["date"] = date
 
@@ -512,7 +520,7 @@ def _log_activity(frame: pd.DataFrame, issues: IssueLog) -> None:
     require(frame, issues, "activity", "Activity", "the type of session")
     activity, bad = parse.parse_vocabulary(frame["activity"], ACTIVITY_LOOKUP, vocabulary_key)
     known = ", ".join(a.value for a in Activity)
-    issues.flag(frame, bad, "activity", "Activity", E,
+    issues.error(frame, bad, "activity", "Activity",
                 f"Not a known activity. Use one of: {known}.")
     frame["activity"] = enum_values(activity)
     frame["coaching"] = ~parse.per_distinct(activity, lambda a: a in NON_COACHING).astype(bool)
@@ -522,10 +530,10 @@ def _log_minutes(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> N
     require(frame, issues, "minutes", "Minutes", "how long the session took")
     minutes, bad = parse.parse_minutes(frame["minutes"], settings.half_day_minutes,
                                        settings.full_day_minutes)
-    issues.flag(frame, bad, "minutes", "Minutes", E,
+    issues.error(frame, bad, "minutes", "Minutes",
                 "Not a length of time. Enter minutes like 45, or '1 hr', '1:30', 'half day'.")
-    issues.flag(frame, (minutes <= 0) | (minutes > settings.full_day_minutes), "minutes",
-                "Minutes", E,
+    issues.error(frame, (minutes <= 0) | (minutes > settings.full_day_minutes), "minutes",
+                "Minutes",
                 f"Should be between 1 and {settings.full_day_minutes} minutes (a full day); "
                 "split longer work over several rows.")
     frame["minutes"] = minutes
@@ -535,7 +543,7 @@ def _log_cycle(frame: pd.DataFrame, cycles: pd.DataFrame, issues: IssueLog) -> N
     typed = cycle_ids(frame["cycle_id"])
     ids = set(cycles["cycle_id"])
     known = parse.per_distinct(typed, lambda v: v in ids).astype(bool)
-    issues.flag(frame, typed.notna() & ~known, "cycle_id", "Cycle ID", W,
+    issues.warn(frame, typed.notna() & ~known, "cycle_id", "Cycle ID",
                 "No cycle with this ID on the Cycles tab. Correct the ID; until then these "
                 "minutes count as time outside cycles.")
     frame["cycle_id"] = typed.where(known, None)
@@ -553,15 +561,18 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
         unknown = bool(roster) and any(n.casefold() not in roster for n in names)
         return tuple(roster.get(n.casefold(), n) for n in names), unknown
     unknown = parse.per_distinct(typed, lambda c: resolve(c)[1]).astype(bool)
-    issues.flag(frame, unknown, "teacher", "Teacher", W,
+    issues.warn(frame, unknown, "teacher", "Teacher",
                 "Not on the Teachers tab; check the spelling so this teacher is counted once.")
     frame["teachers"] = parse.per_distinct(typed, lambda c: resolve(c)[0])
-    frame["_teacher_key"] = parse.name_key(typed)
+    frame[TEACHER_KEY] = parse.name_key(typed)
 
 
 def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
-    keys = ["_t", "date", "coach", "school", "activity", "minutes", "cycle_id", "approach",
-            "_teacher_key"]
+    """A session logged twice: rows of one tab (TAB, from the bookkeeping) alike in every field
+    the earlier steps settled, the teacher cell (TEACHER_KEY, from `_log_teachers`) and the
+    notes. Runs last, over the fields as parsed."""
+    keys = [TAB, "date", "coach", "school", "activity", "minutes", "cycle_id", "approach",
+            TEACHER_KEY]
     groups = same(frame, keys)
     # Notes are mostly unique: compare them only among rows that match on everything else,
     # numbered below zero so they never meet the other rows' groups.

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from config.model import Settings
 from core import parse
 from core.headers import read_tabs
+from core.rowstate import SCHOOL, SHEET_ROW, TAB, USABLE
 from core.impact import activity_minutes, compute_impact, log_figures
 from core.issues import IssueLog
 from core.schema import TabKind
@@ -98,8 +99,8 @@ def test_tabs_of_one_kind_stack_over_different_values_and_missing_columns():
     assert values_of(logs["coach"]) == ["Ann Lee", "Bo Diaz", "Cy Ng"]
     assert values_of(logs["minutes"]) == [45, "1 hr", 30]
     assert values_of(logs["approach"]) == ["Student-centered", None, None]
-    assert values_of(logs["_school"]) == ["Alpha Elementary"] * 3
-    assert logs["_t"].tolist() == [0, 0, 1] and logs["_row"].tolist() == [2, 3, 2]
+    assert values_of(logs[SCHOOL]) == ["Alpha Elementary"] * 3
+    assert logs[TAB].tolist() == [0, 0, 1] and logs[SHEET_ROW].tolist() == [2, 3, 2]
 
 
 def test_no_coded_column_leaves_validation_except_the_big_tabs_group_by_keys():
@@ -146,3 +147,25 @@ def test_an_issue_shows_each_cell_as_typed_even_where_hashing_equates_them():
     issues = validate([*raw_tabs(), tab], context()).issues
     mine = issues[(issues["tab"] == "Form") & (issues["column"] == "Date")]
     assert dict(zip(mine["row"], mine["value"])) == {2: "True", 3: "1899-12-31"}
+
+
+def test_an_error_leaves_its_row_out_and_a_warning_keeps_it():
+    """Row state changes in one named place: IssueLog.error marks rows unusable, warn never."""
+    issues = IssueLog([])
+    tab = log_tab("Form", ["Date", "Coach", "Activity", "Minutes"],
+                  [["2026-11-02", "Ann Lee", "Planning", 45],
+                   ["2026-11-03", "Bo Diaz", "Modeling", 30]])
+    frames = read_tabs([tab], {}, issues)
+    logs = frames[TabKind.COACHING_LOG]
+    issues.warn(logs, pd.Series([True, False]), "minutes", "Minutes", "check this")
+    assert logs[USABLE].tolist() == [True, True]
+    issues.error(logs, pd.Series([False, True]), "minutes", "Minutes", "fix this")
+    assert logs[USABLE].tolist() == [True, False]
+    assert issues.frame()[["row", "severity"]].values.tolist() == [[2, "warning"], [3, "error"]]
+
+
+def test_counts_come_from_the_rows_each_check_returned():
+    data = validate(raw_tabs(), context())
+    assert data.counts[TabKind.COACHING_LOG].valid == len(data.logs)
+    assert data.counts[TabKind.CYCLES].valid == len(data.cycles)
+    assert data.counts[TabKind.SCHOOLS].valid == len(data.schools)
