@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from config.loader import load_config
 from config.model import Config
@@ -28,8 +29,9 @@ from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
 from delivery.ledger import ledger_view
 from delivery.report import DeliveryReport
-from delivery.sender import send_emails
-from delivery.smtp import preflight
+from delivery.oauth import SetupMissing
+from delivery.sender import check_credentials, preflight, send_emails
+from delivery.smtp import ServerRefused
 from cli import console
 from reports.context import district_context, school_contexts
 from reports.outbox import write_outbox
@@ -151,8 +153,9 @@ def require_rosters(data: Validated) -> None:
 
 def deliver(config: Config, emails: list[Email], week: ReportWeek, now: dt.datetime, *,
             resend: bool = False, should_stop: StopCheck = never) -> DeliveryReport:
-    """To the outbox folder, or over SMTP, where the ledger sends each email once."""
-    if config.delivery.method == "smtp":
+    """To the outbox folder, or over SMTP or the Gmail API, where the ledger sends each email
+    once."""
+    if config.delivery.method in ("smtp", "gmail"):
         return send_emails(config, emails, week.label, now, resend=resend, environ=os.environ,
                            should_stop=should_stop)
     written = write_outbox(emails, config.path(config.delivery.outbox),
@@ -166,6 +169,8 @@ def delivery_target(config: Config, week: ReportWeek) -> str:
     d = config.delivery
     if d.method == "smtp":
         return f"SMTP {d.host}:{d.smtp_port}"
+    if d.method == "gmail":
+        return f"Gmail API as {parseaddr(d.sender)[1]}"
     return str(config.path(d.outbox) / week.label)
 
 
@@ -177,7 +182,8 @@ def require_delivered(delivered: DeliveryReport, should_stop: StopCheck) -> None
     console.delivery_block(delivered)
     if delivered.waiting:
         between_steps(should_stop)
-    raise DeliveryError(
+    error = ConfigError if delivered.setup_missing else DeliveryError  # a set-up step: exit 2
+    raise error(
         (f"sending stopped: {delivered.stopped} {len(delivered.waiting)} email(s) were not "
          f"sent; once that is fixed, run again and they go out (emails already sent are not "
          f"sent twice)." if delivered.waiting else
@@ -248,7 +254,19 @@ def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     with rows_held():
         data = validate(tabs, validation_context(config, now), config.aliases, problems)
     console.check_summary(config, data)
+    check_email(config)
     return EXIT_OK
+
+
+def check_email(config: Config) -> None:
+    """The chosen delivery's credentials, tried without sending: a missing set-up step is a
+    config error (exit 2) that names it."""
+    try:
+        checked = check_credentials(config, os.environ)
+    except (SetupMissing, ServerRefused) as exc:
+        raise ConfigError(f"delivery: {exc}") from None
+    if checked:
+        console.say(f"\nEmail: {checked}. Nothing was sent.")
 
 
 def cmd_schedule(args: argparse.Namespace, now: dt.datetime) -> int:

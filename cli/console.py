@@ -98,7 +98,7 @@ def delivery_block(report: DeliveryReport) -> None:
               (len(report.failed), "failed"), (len(report.unknown), "unknown"),
               (len(report.refused), "refused"), (len(report.waiting), "not sent yet")]
     say(f"  emails:        {', '.join(f'{n} {what}' for n, what in counts if n) or 'none'} "
-        f"(SMTP {report.where})")
+        f"({'SMTP ' if report.method == 'smtp' else ''}{report.where})")
     for line in report.failed:
         say(f"  failed:        {line.school} <{line.recipient}>: {line.detail}")
     for line in report.refused:

@@ -228,7 +228,7 @@ class Delivery(Strict):
     mistake (say, a password pasted into `password_env`) is never echoed back in the error.
     """
 
-    method: Literal["outbox", "smtp"] = "outbox"
+    method: Literal["outbox", "smtp", "gmail"] = "outbox"
     outbox: str = "out/outbox"
     sender: str = Field("Coaching Impact <coaching-impact@localhost>", alias="from")
     reply_to: str | None = None
@@ -245,6 +245,23 @@ class Delivery(Strict):
     """CA certificate(s) to trust instead of the system's, for a relay with a private CA."""
     timeout: float = Field(30, gt=0, le=600)
     """Seconds to wait on each step of the SMTP conversation (connect, each command, reply)."""
+    auth: Literal["password", "oauth2"] = "password"
+    """smtp: log in with username_env/password_env (or not at all: a relay), or with an OAuth2
+    token for a Microsoft Entra app registration (XOAUTH2, Microsoft 365)."""
+    tenant_env: str = "M365_TENANT_ID"
+    client_id_env: str = "M365_CLIENT_ID"
+    client_secret_env: str = "M365_CLIENT_SECRET"
+    certificate_env: str = "M365_CERTIFICATE"
+    """oauth2: names of the variables holding the tenant, the app's client ID, and its client
+    secret or the path of a PEM file with its certificate and private key (one of the two)."""
+    authority: str = Field("https://login.microsoftonline.com", pattern=r"^https://[^/\s]+/?$")
+    """oauth2: the Microsoft identity platform's address (login.microsoftonline.us for GCC
+    High); the tenant is added to it."""
+    gmail_endpoint: str | None = Field(None, pattern=r"^https?://[^/\s]+/?$")
+    """gmail: send Gmail API traffic here instead of gmail.googleapis.com (a local stand-in)."""
+    gmail_sends_per_minute: int = Field(150, ge=1, le=150)
+    """gmail: at most this many sends a minute from the mailbox (Gmail allows each user 15,000
+    quota units a minute; a send costs 100)."""
 
     @model_validator(mode="after")
     def _smtp_settings(self) -> "Delivery":
@@ -256,7 +273,16 @@ class Delivery(Strict):
                 f"delivery.security: 'none' sends reports and passwords unencrypted, so it is "
                 f"allowed only to a server on this machine (localhost, 127.0.0.1, ::1), not "
                 f"'{self.host}'. Use security: starttls (port 587) or tls (port 465).")
-        for key in ("username_env", "password_env"):
+        if self.auth == "oauth2":
+            if self.method != "smtp":
+                raise ValueError("delivery.auth: oauth2 is for method: smtp (Microsoft 365); "
+                                 "method: gmail always uses the service account")
+            if self.username_env or self.password_env:
+                raise ValueError("delivery.username_env and delivery.password_env: not used "
+                                 "with auth: oauth2 (the app's token replaces the password); "
+                                 "remove them")
+        for key in ("username_env", "password_env", "tenant_env", "client_id_env",
+                    "client_secret_env", "certificate_env"):
             name = getattr(self, key)
             if name is not None and not _ENV_NAME.match(name):
                 raise ValueError(

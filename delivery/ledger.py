@@ -209,7 +209,7 @@ class Ledger:
 def ledger_view(config: Config, week: str) -> dict[tuple[str, str], str]:
     """(school, recipient) → status for the week, read only (for --dry-run). The outbox keeps
     no ledger: empty for it."""
-    if config.delivery.method != "smtp":
+    if config.delivery.method not in ("smtp", "gmail"):
         return {}
     return {(k.school, k.recipient): status.value
             for k, status in peek(config.path(config.state), week).items()}

@@ -16,8 +16,8 @@ class Line:
 
 @dataclass
 class DeliveryReport:
-    method: str  # "outbox" or "smtp"
-    where: str  # the outbox folder, or the mail server's host:port
+    method: str  # "outbox", "smtp" or "gmail"
+    where: str  # the outbox folder, the mail server's host:port, or "Gmail API as …"
     week: str = ""
     written: int = 0  # outbox: .eml files written
     sent: list[Line] = field(default_factory=list)
@@ -28,6 +28,8 @@ class DeliveryReport:
     waiting: list[Line] = field(default_factory=list)
     """Not tried, because sending stopped (see `stopped`); the next run sends them."""
     stopped: str = ""
+    setup_missing: bool = False
+    """Sending stopped because the provider refused the job's credentials: a set-up step."""
 
     @property
     def count(self) -> int:

@@ -1,4 +1,5 @@
-"""Sending a week's emails over SMTP, each exactly once, with the ledger as the memory.
+"""Sending a week's emails over SMTP or the Gmail API, each exactly once, with the ledger as the
+memory.
 
 For every email: plan it in the ledger; skip it if the ledger says sent (or unknown: it may have
 arrived, and a second copy is worse than asking the operator); otherwise claim it, send it over
@@ -19,10 +20,13 @@ from email.utils import parseaddr
 
 from config.model import Config
 from core.errors import DeliveryError
+from delivery import gmail, smtp
+from delivery.gmail import GmailConnection
 from delivery.ledger import Key, Ledger, Status
 from delivery.report import DeliveryReport, Line
+from delivery.oauth import SetupMissing
 from delivery.smtp import (Connection, Outcome, Result, Server, ServerUnavailable,
-                           credentials)
+                           login_for)
 from reports.outbox import build_message, message_id
 from reports.render import Email
 
@@ -58,12 +62,12 @@ class Outgoing:
 def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime, *,
                 resend: bool = False, environ: Mapping[str, str],
                 sleep: Callable[[float], None] = time.sleep,
-                should_stop: Callable[[], bool] = lambda: False) -> DeliveryReport:
+                should_stop: Callable[[], bool] = lambda: False,
+                clock: Callable[[], float] = time.time) -> DeliveryReport:
     """Send what the ledger has not sent (with `resend`: these emails regardless). A stop asked
     for is honoured between two emails."""
-    server = Server.of(config)
-    connection = Connection(server, credentials(server, environ))
-    report = DeliveryReport("smtp", server.label, week)
+    connection = transport(config, environ, clock, sleep)
+    report = DeliveryReport(config.delivery.method, connection.label, week)
     with Ledger(config.path(config.state)) as ledger:
         due = plan(ledger, outgoing(config, emails, week, now), report, resend=resend)
         try:
@@ -77,11 +81,50 @@ def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime
                     send_one(connection, ledger, config, item, report, resend, sleep)
                 except DeliveryError as exc:
                     report.stopped = str(exc)
+                    report.setup_missing = isinstance(exc, SetupMissing)
                     report.waiting.append(item.line("not sent"))
                     log.error("Sending stopped: %s", exc)
         finally:
             connection.close()
     return report
+
+
+def transport(config: Config, environ: Mapping[str, str], clock: Callable[[], float],
+              sleep: Callable[[float], None]) -> "Connection | GmailConnection":
+    """The run's one way out: an SMTP connection, or the Gmail API as the sender's mailbox."""
+    if config.delivery.method == "gmail":
+        return GmailConnection(config, environ, clock=clock, sleep=sleep)
+    server = Server.of(config)
+    return Connection(server, login_for(server, config, environ, clock))
+
+
+def preflight(config: Config, environ: Mapping[str, str]) -> None:
+    """Before a run reads or writes anything: the credentials the chosen method needs are set
+    and readable (no network), else a ConfigError naming the key and the variable."""
+    if config.delivery.method == "gmail":
+        gmail.preflight(config, environ)
+    else:
+        smtp.preflight(config, environ)
+
+
+def check_credentials(config: Config, environ: Mapping[str, str],
+                      clock: Callable[[], float] = time.time) -> str | None:
+    """`check`: log in (SMTP) or fetch a token (Gmail, and Microsoft 365's XOAUTH2) without
+    sending anything. Returns what was checked; a refusal raises, naming the missing step."""
+    if config.delivery.method == "outbox":
+        return None
+    preflight(config, environ)
+    connection = transport(config, environ, clock, time.sleep)
+    try:
+        connection.open()
+    finally:
+        connection.close()
+    if isinstance(connection, GmailConnection):
+        return (f"{connection.label}: Google granted the service account a token for "
+                f"{gmail.GMAIL_SEND} (domain-wide delegation is in place)")
+    how = ("logged in with the app's token (XOAUTH2)" if connection.server.oauth2 else
+           "logged in" if connection.login else "connected (no login configured)")
+    return f"mail server {connection.label}: {how}"
 
 
 def outgoing(config: Config, emails: list[Email], week: str, now: dt.datetime) -> list[Outgoing]:
@@ -124,7 +167,7 @@ def plan(ledger: Ledger, items: list[Outgoing], report: DeliveryReport, *,
     return due
 
 
-def send_one(connection: Connection, ledger: Ledger, config: Config, item: Outgoing,
+def send_one(connection: "Connection | GmailConnection", ledger: Ledger, config: Config, item: Outgoing,
              report: DeliveryReport, resend: bool, sleep: Callable[[float], None]) -> None:
     if not ledger.claim(item.key, resend=resend):
         report.already_sent.append(item.line("sent by another run", earlier=True))
@@ -141,7 +184,7 @@ def send_one(connection: Connection, ledger: Ledger, config: Config, item: Outgo
     record(ledger, item, outcome, report)
 
 
-def tries(connection: Connection, ledger: Ledger, sender: str, item: Outgoing,
+def tries(connection: "Connection | GmailConnection", ledger: Ledger, sender: str, item: Outgoing,
           sleep: Callable[[float], None]) -> Outcome:
     """Up to 1 + len(RETRY_DELAYS) tries with pauses between, until an outcome that is not
     temporary. A server that was never reached in this run is not waited for."""

@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from email.utils import parseaddr
+
 from config.model import Config, Security
 from core.errors import ConfigError, DeliveryError
+from delivery.oauth import (AppRegistration, IdentityUnavailable, MicrosoftTokens,
+                            SetupMissing)
 
 
 class ServerUnavailable(DeliveryError):
@@ -52,6 +56,8 @@ class Server:
     ca_file: Path | None
     username_env: str | None
     password_env: str | None
+    oauth2: bool = False
+    mailbox: str = ""  # the From address: with oauth2, the mailbox the app sends as
 
     @classmethod
     def of(cls, config: Config) -> "Server":
@@ -59,7 +65,7 @@ class Server:
         assert d.host is not None  # the config model requires it for smtp
         return cls(d.host, d.smtp_port, d.security, d.timeout,
                    config.path(d.ca_file) if d.ca_file else None, d.username_env,
-                   d.password_env)
+                   d.password_env, d.auth == "oauth2", parseaddr(d.sender)[1])
 
     @property
     def label(self) -> str:
@@ -67,6 +73,23 @@ class Server:
 
 
 Login = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class XOAuth2:
+    """Log in as `user` with an OAuth2 bearer token (SASL XOAUTH2), Microsoft 365's way."""
+
+    user: str
+    tokens: MicrosoftTokens
+
+
+def login_for(server: Server, config: Config, environ: Mapping[str, str],
+              clock: Callable[[], float]) -> Login | XOAuth2 | None:
+    """How this run logs in: a password, an app's token, or not at all (a relay)."""
+    if server.oauth2:
+        return XOAuth2(server.mailbox, MicrosoftTokens(AppRegistration.of(config, environ),
+                                                       clock))
+    return credentials(server, environ)
 
 
 def credentials(server: Server, environ: Mapping[str, str]) -> Login | None:
@@ -89,7 +112,10 @@ def preflight(config: Config, environ: Mapping[str, str]) -> None:
     if config.delivery.method != "smtp":
         return
     server = Server.of(config)
-    credentials(server, environ)
+    if server.oauth2:
+        AppRegistration.of(config, environ).credential()
+    else:
+        credentials(server, environ)
     check_ca_file(server)
 
 
@@ -102,7 +128,7 @@ def check_ca_file(server: Server) -> None:
 class Connection:
     """One SMTP session, opened on first use and reopened after the server drops it."""
 
-    def __init__(self, server: Server, login: Login | None) -> None:
+    def __init__(self, server: Server, login: Login | XOAuth2 | None) -> None:
         self.server = server
         self.login = login
         self._smtp: smtplib.SMTP | None = None
@@ -111,6 +137,10 @@ class Connection:
     @property
     def alive(self) -> bool:
         return self._smtp is not None
+
+    @property
+    def label(self) -> str:
+        return self.server.label
 
     def open(self) -> None:
         """Connect, say EHLO, STARTTLS (when configured) and log in; on any failure, drop the
@@ -176,12 +206,62 @@ class Connection:
                 f"The mail server {s.label} does not offer a login (AUTH) on this connection. "
                 f"Remove delivery.username_env and delivery.password_env if it relays without "
                 f"one, or check delivery.security.")
+        if isinstance(self.login, XOAuth2):
+            return self._xoauth2(self.login)
         try:
             smtp.login(*self.login)
         except smtplib.SMTPAuthenticationError:
             raise
         except smtplib.SMTPException as exc:
             raise ServerRefused(f"Logging in to the mail server {s.label} failed: {exc}.") from None
+
+    def _xoauth2(self, login: XOAuth2) -> None:
+        """AUTH XOAUTH2 with the kept token; if the server refuses a kept one (revoked, or
+        expired early), once more with a new one. A refused new token means the app may not
+        send as the mailbox: the message names the three Microsoft-side steps."""
+        smtp = self._smtp
+        assert smtp is not None
+        if "XOAUTH2" not in smtp.esmtp_features.get("auth", "").upper().split():
+            raise ServerRefused(
+                f"The mail server {self.server.label} does not offer XOAUTH2 (it offers AUTH "
+                f"{smtp.esmtp_features.get('auth', '').strip()}), so delivery.auth: oauth2 "
+                f"cannot log in there. For Microsoft 365 use delivery.host: smtp.office365.com.")
+        for _ in range(2):
+            before = login.tokens.fetched
+            try:
+                token = login.tokens.token()
+            except IdentityUnavailable as exc:
+                raise ServerUnavailable(str(exc)) from None
+            blob = f"user={login.user}\x01auth=Bearer {token}\x01\x01"
+            try:
+                smtp.auth("XOAUTH2", lambda challenge=None: blob if challenge is None else "",
+                          initial_response_ok=True)
+                return
+            except smtplib.SMTPAuthenticationError as exc:
+                refused = _reply(exc)
+                if login.tokens.fetched > before:
+                    raise SetupMissing(self._three_steps(login, refused)) from None
+                login.tokens.forget()
+        raise SetupMissing(self._three_steps(login, refused))
+
+    def _three_steps(self, login: XOAuth2, reply: str) -> str:
+        app = login.tokens.app
+        disabled = ("5.7.139" in reply and
+                    f" The answer says SMTP AUTH is turned off: turn it on for the mailbox "
+                    f"(Set-CASMailbox -Identity {login.user} -SmtpClientAuthenticationDisabled "
+                    f"$false) or the organisation.")
+        return (f"The mail server {self.server.label} refused the app's token for the mailbox "
+                f"{login.user} ({reply}). The token was issued, so the app registration "
+                f"exists; three steps on Microsoft's side let it send as the mailbox: "
+                f"1) in the Entra admin center, App registrations › the app ({app.client_id}) › "
+                f"API permissions: add Office 365 Exchange Online › Application permissions › "
+                f"SMTP.SendAsApp, and Grant admin consent; "
+                f"2) in Exchange Online PowerShell, register the app's service principal: "
+                f"New-ServicePrincipal -AppId {app.client_id} -ObjectId <Object ID from "
+                f"Enterprise applications>; "
+                f"3) give it the mailbox: Add-MailboxPermission -Identity {login.user} -User "
+                f"<that service principal's ID> -AccessRights FullAccess."
+                f"{disabled or ''} See README, 'Sending email'.")
 
     def _unavailable(self, exc: BaseException) -> DeliveryError:
         s = self.server

@@ -34,7 +34,15 @@ def build_message(email: Email, sender: str, reply_to: str | None, week: str,
     msg["Message-ID"] = message_id(week, email.key, email.to or "")
     msg.set_content(email.text)
     msg.add_alternative(email.html, subtype="html")
+    msg.set_boundary(boundary(msg["Message-ID"], email))
     return msg
+
+
+def boundary(message_id: str, email: Email) -> str:
+    """The MIME boundary, from a hash of the email itself rather than at random: every build of
+    an email is the same bytes (SMTP, Gmail API, outbox, a resend), and no part can contain it."""
+    digest = hashlib.sha256("\0".join((message_id, email.text, email.html)).encode())
+    return f"=_coaching-impact_{digest.hexdigest()[:32]}"
 
 
 def one_line(text: str) -> str:

@@ -1,9 +1,16 @@
 """A real SMTP server for the tests: aiosmtpd on 127.0.0.1, with STARTTLS (or implicit TLS) and
 AUTH, its certificate signed by a CA made at test time. The handler keeps every message it
-accepted, and can be told to answer with 4xx/5xx or to drop the connection."""
+accepted, and can be told to answer with 4xx/5xx or to drop the connection.
+
+AUTH XOAUTH2 is Microsoft 365's: the token (from the token stand-in, `standins.oauth`) must be
+unexpired, for Exchange Online, carry the SMTP.SendAsApp role (admin consent) and belong to an
+app allowed on the mailbox named by `user=`; anything else is answered as Exchange does,
+535 5.7.3 Authentication unsuccessful."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import datetime as dt
 import email
 import email.policy
@@ -11,12 +18,14 @@ import ipaddress
 import ssl
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -113,6 +122,13 @@ class Mailbox:
     holding: threading.Event = field(default_factory=threading.Event)
     peers: set[tuple[str, int]] = field(default_factory=set)
     logins: list[str] = field(default_factory=list)
+    verify_token: Callable[[str], dict[str, Any]] | None = None
+    """XOAUTH2: checks a bearer token (TokenService.verify); None refuses every token."""
+    send_as: dict[str, set[str]] | None = None
+    """XOAUTH2: app client ID → mailboxes it may send as (Add-MailboxPermission); None: any."""
+    one_message_per_session: bool = False
+    """After one message, answer the next MAIL with 421 and close (as Exchange may)."""
+    refused_tokens: list[str] = field(default_factory=list)
 
     @property
     def sessions(self) -> int:
@@ -125,6 +141,14 @@ class Mailbox:
             return ["421 4.3.2 Service shutting down"]
         self.peers.add(session.peer)  # EHLO comes again after STARTTLS, on the same connection
         return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.one_message_per_session and getattr(session, "messages", 0):
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 Service not available, closing transmission channel"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address.lower() == self.hold_rcpt:
@@ -140,6 +164,7 @@ class Mailbox:
             return self.data_replies.popleft()
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                       envelope.original_content or envelope.content))
+        session.messages = getattr(session, "messages", 0) + 1
         if self.hold_data in (r.lower() for r in envelope.rcpt_tos):
             await self._hold()
         if self.drop_after_data & {r.lower() for r in envelope.rcpt_tos}:
@@ -160,6 +185,46 @@ class Mailbox:
         if ok:
             self.logins.append(auth_data.login.decode())
         return AuthResult(success=ok, handled=False)  # aiosmtpd answers 535 on failure
+
+    async def auth_XOAUTH2(self, server, args):
+        """SASL XOAUTH2: base64("user=" user ^A "auth=Bearer " token ^A ^A)."""
+        if len(args) == 1:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False)
+        else:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except binascii.Error:
+                return AuthResult(success=False, handled=False, message="501 5.5.2 Cannot "
+                                  "decode base64")
+        user, problem = self._xoauth2(blob)
+        if problem:
+            self.refused_tokens.append(problem)
+            return AuthResult(success=False, handled=False, message="535 5.7.3 "
+                              "Authentication unsuccessful [SA1PR05CA0001.namprd05.prod."
+                              "outlook.test]")
+        self.logins.append(user)
+        return AuthResult(success=True, auth_data=user)
+
+    def _xoauth2(self, blob: bytes) -> tuple[str, str]:
+        """(user, why it is refused or "")."""
+        fields = dict(part.split("=", 1) for part in blob.decode("utf-8", "replace")
+                      .split("\x01") if "=" in part)
+        user, auth = fields.get("user", ""), fields.get("auth", "")
+        if not auth.startswith("Bearer ") or self.verify_token is None:
+            return user, "not a bearer token"
+        from standins.oauth import OUTLOOK, SEND_AS_APP, InvalidToken
+        try:
+            claims = self.verify_token(auth[7:])
+        except InvalidToken as exc:
+            return user, str(exc)
+        if claims.get("aud") != OUTLOOK or SEND_AS_APP not in claims.get("roles", []):
+            return user, "no SMTP.SendAsApp role for Exchange Online"
+        if self.send_as is not None and user.lower() not in self.send_as.get(
+                claims.get("appid", ""), set()):
+            return user, f"the app has no permission on the mailbox {user}"
+        return user, ""
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address.lower() in (a.lower() for a in r.recipients)]
