@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import collections
 import datetime as dt
 import email
 import email.policy
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import MISSING, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -230,7 +231,19 @@ class Mailbox:
         return [r for r in self.received if address.lower() in (a.lower() for a in r.recipients)]
 
 
+class _Smtp(SMTP):
+    """Takes command lines as long as an AUTH XOAUTH2 with a real token (a few KB), as Exchange
+    does; aiosmtpd's default stops at 512 bytes."""
+
+    command_size_limit = 16_384
+    command_size_limits = collections.defaultdict(lambda: _Smtp.command_size_limit)
+    line_length_limit = 16_384
+
+
 class _Controller(Controller):
+    def factory(self):
+        return _Smtp(self.handler, **self.SMTP_kwargs)
+
     def _trigger_server(self) -> None:
         assert self.server is not None
         self.port = self.server.sockets[0].getsockname()[1]  # listening on port 0: the real one
