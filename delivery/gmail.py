@@ -170,8 +170,10 @@ class GmailConnection:
 
     def _lost(self, exc: requests.RequestException) -> Outcome:
         self.close()
-        if _never_connected(exc):
-            return Outcome(Result.LOST, f"could not connect to the Gmail API ({type(exc).__name__})")
+        if _never_connected(exc):  # nothing went out: stop, and the rest wait for the next run
+            raise ServerUnavailable(
+                f"Could not connect to the Gmail API ({type(exc).__name__}). Check that this "
+                f"machine may reach {self.endpoint or 'gmail.googleapis.com'} (proxy, firewall).")
         return Outcome(Result.UNKNOWN, f"no answer from the Gmail API ({type(exc).__name__})")
 
     def _verdict(self, response: requests.Response) -> tuple[float | None, str]:

@@ -32,6 +32,9 @@ from reports.render import Email
 
 log = logging.getLogger("coaching_impact.delivery")
 
+Transport = Connection | GmailConnection
+"""The run's one way out: both open on first use, and send one email per `transact`."""
+
 RETRY_DELAYS = (5.0, 30.0, 120.0)
 """Seconds to wait before each new try of an email the server answered with 4xx."""
 
@@ -90,7 +93,7 @@ def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime
 
 
 def transport(config: Config, environ: Mapping[str, str], clock: Callable[[], float],
-              sleep: Callable[[float], None]) -> "Connection | GmailConnection":
+              sleep: Callable[[float], None]) -> Transport:
     """The run's one way out: an SMTP connection, or the Gmail API as the sender's mailbox."""
     if config.delivery.method == "gmail":
         return GmailConnection(config, environ, clock=clock, sleep=sleep)
@@ -167,7 +170,7 @@ def plan(ledger: Ledger, items: list[Outgoing], report: DeliveryReport, *,
     return due
 
 
-def send_one(connection: "Connection | GmailConnection", ledger: Ledger, config: Config, item: Outgoing,
+def send_one(connection: Transport, ledger: Ledger, config: Config, item: Outgoing,
              report: DeliveryReport, resend: bool, sleep: Callable[[float], None]) -> None:
     if not ledger.claim(item.key, resend=resend):
         report.already_sent.append(item.line("sent by another run", earlier=True))
@@ -184,7 +187,7 @@ def send_one(connection: "Connection | GmailConnection", ledger: Ledger, config:
     record(ledger, item, outcome, report)
 
 
-def tries(connection: "Connection | GmailConnection", ledger: Ledger, sender: str, item: Outgoing,
+def tries(connection: Transport, ledger: Ledger, sender: str, item: Outgoing,
           sleep: Callable[[float], None]) -> Outcome:
     """Up to 1 + len(RETRY_DELAYS) tries with pauses between, until an outcome that is not
     temporary. A server that was never reached in this run is not waited for."""

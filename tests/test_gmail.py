@@ -319,3 +319,14 @@ def test_stand_ins_start_from_the_command_line(module, says, tmp_path):
     finally:
         proc.terminate()
         assert proc.wait(timeout=30) == 0
+
+
+def test_an_unreachable_gmail_api_stops_sending_and_the_emails_wait(tmp_path, google, capsys):
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    district = gmail_config(tmp_path, f"http://127.0.0.1:{port}")
+    assert run("run", "--once", "--config", str(district)) == 1
+    assert "Could not connect to the Gmail API (ConnectionError)" in capsys.readouterr().err
+    assert statuses(district) == {PAT: Status.PLANNED, KIM: Status.PLANNED}
