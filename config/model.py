@@ -254,10 +254,10 @@ class Delivery(Strict):
     certificate_env: str = "M365_CERTIFICATE"
     """oauth2: names of the variables holding the tenant, the app's client ID, and its client
     secret or the path of a PEM file with its certificate and private key (one of the two)."""
-    authority: str = Field("https://login.microsoftonline.com", pattern=r"^https://[^/\s]+/?$")
+    authority: str = "https://login.microsoftonline.com"
     """oauth2: the Microsoft identity platform's address (login.microsoftonline.us for GCC
     High); the tenant is added to it."""
-    gmail_endpoint: str | None = Field(None, pattern=r"^https?://[^/\s]+/?$")
+    gmail_endpoint: str | None = None
     """gmail: send Gmail API traffic here instead of gmail.googleapis.com (a local stand-in)."""
     gmail_sends_per_minute: int = Field(150, ge=1, le=150)
     """gmail: at most this many sends a minute from the mailbox (Gmail allows each user 15,000
@@ -273,14 +273,6 @@ class Delivery(Strict):
                 f"delivery.security: 'none' sends reports and passwords unencrypted, so it is "
                 f"allowed only to a server on this machine (localhost, 127.0.0.1, ::1), not "
                 f"'{self.host}'. Use security: starttls (port 587) or tls (port 465).")
-        if self.auth == "oauth2":
-            if self.method != "smtp":
-                raise ValueError("delivery.auth: oauth2 is for method: smtp (Microsoft 365); "
-                                 "method: gmail always uses the service account")
-            if self.username_env or self.password_env:
-                raise ValueError("delivery.username_env and delivery.password_env: not used "
-                                 "with auth: oauth2 (the app's token replaces the password); "
-                                 "remove them")
         for key in ("username_env", "password_env", "tenant_env", "client_id_env",
                     "client_secret_env", "certificate_env"):
             name = getattr(self, key)
@@ -295,6 +287,27 @@ class Delivery(Strict):
         if (self.username_env is None) != (self.password_env is None):
             raise ValueError("delivery.username_env and delivery.password_env: set both (to "
                              "log in to the mail server) or neither")
+        return self
+
+    @model_validator(mode="after")
+    def _oauth_settings(self) -> "Delivery":
+        """The Gmail API and Microsoft 365 (auth: oauth2) keys."""
+        if not re.fullmatch(r"https://[^/\s]+/?", self.authority):
+            raise ValueError("delivery.authority: write the identity platform's address alone, "
+                             "e.g. https://login.microsoftonline.com (https; the tenant comes "
+                             "from tenant_env)")
+        if self.gmail_endpoint is not None and not re.fullmatch(r"https?://[^/\s]+/?",
+                                                                self.gmail_endpoint):
+            raise ValueError("delivery.gmail_endpoint: write a base address such as "
+                             "http://127.0.0.1:8080 (a local stand-in), or remove it")
+        if self.auth == "oauth2":
+            if self.method != "smtp":
+                raise ValueError("delivery.auth: oauth2 is for method: smtp (Microsoft 365); "
+                                 "method: gmail always uses the service account")
+            if self.username_env or self.password_env:
+                raise ValueError("delivery.username_env and delivery.password_env: not used "
+                                 "with auth: oauth2 (the app's token replaces the password); "
+                                 "remove them")
         return self
 
     @property

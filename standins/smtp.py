@@ -280,8 +280,9 @@ def start(certs: Certs, *, security: str = "starttls", auth: bool = True,
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m standins.smtp --port 2525 --certs DIR`: serve until Ctrl-C, printing each
-    message accepted. The CA to trust is written to DIR/ca.pem."""
+    """`python -m standins.smtp --port 2525 --certs DIR [--tokens DIR]`: serve until Ctrl-C,
+    printing each message accepted. The CA to trust is written to DIR/ca.pem. With --tokens (the
+    folder of a running `python -m standins.oauth`), AUTH XOAUTH2 takes its Entra tokens."""
     import argparse
     import tempfile
     import time
@@ -290,11 +291,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--security", choices=["starttls", "tls", "none"], default="starttls")
     p.add_argument("--certs", type=Path, help="folder for the CA and certificate "
                    "(default: a new temporary folder)")
+    p.add_argument("--tokens", type=Path, help="folder of `python -m standins.oauth`: accept "
+                   "its tokens with AUTH XOAUTH2")
     args = p.parse_args(argv)
     folder = args.certs or Path(tempfile.mkdtemp(prefix="smtp-standin-"))
     folder.mkdir(parents=True, exist_ok=True)
     certs = make_certs(folder)
     server = start(certs, security=args.security, auth=args.security != "none", port=args.port)
+    if args.tokens:
+        from standins.oauth import verifier
+        server.mailbox.verify_token = verifier((args.tokens / "token-signing.pem").read_bytes())
     print(f"SMTP stand-in on 127.0.0.1:{server.port} ({args.security}); CA: {certs.ca}; "
           f"login {USER} / {PASSWORD}", flush=True)
     seen = 0

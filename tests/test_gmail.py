@@ -286,7 +286,11 @@ def test_token_endpoint_checks_the_assertions_signature(google, tmp_path):
     tokens, _, account, _ = google
     forged = oauth.TokenService()  # another key, same account name
     forged.url = tokens.url
-    path = forged.service_account_key(tmp_path / "..", email=account.email)
+    (tmp_path / "forged").mkdir()
+    path = forged.service_account_key(tmp_path / "forged", email=account.email)
+    import json
+    key = json.loads(path.read_text())
+    path.write_text(json.dumps({**key, "private_key_id": account.key_id}))  # same key ID
     creds = service_account.Credentials.from_service_account_file(
         str(path), scopes=[GMAIL_SEND], subject=SENDER)
     with pytest.raises(RefreshError, match="Invalid JWT Signature"):

@@ -218,7 +218,9 @@ def test_missing_app_variables_exit_2_before_anything_is_written(district, m365,
 
 @pytest.mark.parametrize("delivery, words", [
     ("  username_env: U\n  password_env: P\n", "not used with auth: oauth2"),
-    ("  authority: http://login.example\n", "delivery.authority"),
+    ("  authority: http://login.example\n", "delivery.authority: write the identity "
+                                              "platform's address alone"),
+    ("  method: gmail\n", "delivery.auth: oauth2 is for method: smtp"),
 ])
 def test_oauth2_config_mistakes(tmp_path, m365, certs, capsys, delivery, words):
     district = oauth_config(tmp_path, m365, certs, delivery)
