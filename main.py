@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from cli import console
 from config.loader import load_config
 from config.model import Config
 from core.errors import ConfigError, DeliveryError, JobError
@@ -28,11 +29,10 @@ from core.impact import Impact, compute_impact
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
 from delivery.ledger import ledger_view
-from delivery.report import DeliveryReport
 from delivery.oauth import SetupMissing
+from delivery.report import DeliveryReport
 from delivery.sender import check_credentials, preflight, send_emails
 from delivery.smtp import ServerRefused
-from cli import console
 from reports.context import district_context, school_contexts
 from reports.outbox import write_outbox
 from reports.render import Email, render_all, render_district

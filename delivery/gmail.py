@@ -33,7 +33,6 @@ from config.model import Config
 from core.errors import ConfigError
 from delivery.oauth import SetupMissing
 from delivery.smtp import Outcome, Result, ServerRefused, ServerUnavailable
-from sync.endpoint import mount_endpoint_override
 from sync.pacing import RETRYABLE_STATUS, Pacer, RetryPolicy, parse_retry_after
 
 log = logging.getLogger("coaching_impact.delivery")
@@ -106,10 +105,7 @@ class GmailConnection:
         """Load the key and fetch a token now: a missing delegation shows before any send."""
         self.credentials = _credentials(self.config, self.path)
         self._token_request = Request(requests.Session())  # token calls: not through `session`
-        session = AuthorizedSession(self.credentials, auth_request=self._token_request)
-        if self.endpoint:
-            mount_endpoint_override(session, self.endpoint, (f"{API}/",))
-        self._session = session
+        self._session = AuthorizedSession(self.credentials, auth_request=self._token_request)
         self._fresh_token()
         self.opened += 1
 
@@ -141,7 +137,7 @@ class GmailConnection:
         """One users.messages.send, tried again after a 429 or 5xx. `on_handover` runs just
         before each request: from then on a lost answer leaves the outcome unknown."""
         body = {"raw": base64.urlsafe_b64encode(payload).decode("ascii")}
-        url = f"{API}/gmail/v1/users/me/messages/send"
+        url = f"{(self.endpoint or API).rstrip('/')}/gmail/v1/users/me/messages/send"
         last = ""
         for attempt in range(1, self.policy.max_attempts + 1):
             self.pacer.wait_turn(SEND)
@@ -272,7 +268,7 @@ def _told_wait(response: requests.Response, message: str) -> float | None:
     if not found:
         return None
     when = dt.datetime.fromisoformat(found[1].replace("Z", "+00:00"))
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _never_connected(exc: requests.RequestException) -> bool:

@@ -45,18 +45,18 @@ class AppRegistration:
     names: Mapping[str, str]  # which variable held what, for messages
 
     @classmethod
-    def of(cls, config: Config, environ: Mapping[str, str]) -> "AppRegistration":
+    def of(cls, config: Config, environ: Mapping[str, str]) -> AppRegistration:
         d = config.delivery
         names = {"tenant": d.tenant_env, "client_id": d.client_id_env,
                  "secret": d.client_secret_env, "certificate": d.certificate_env}
         for key in ("tenant_env", "client_id_env"):
             name = getattr(d, key)
+            what = "Directory (tenant) ID" if key == "tenant_env" else "Application (client) ID"
             if not environ.get(name):
                 raise ConfigError(
                     f"delivery.auth is oauth2, and delivery.{key} names the environment variable "
-                    f"{name}, which is not set. Set it to the app registration's "
-                    f"{'Directory (tenant) ID' if key == 'tenant_env' else 'Application (client) ID'}"
-                    f" (Entra admin center › App registrations › the app › Overview).")
+                    f"{name}, which is not set. Set it to the app registration's {what} (Entra "
+                    f"admin center › App registrations › the app › Overview).")
         secret, cert = environ.get(d.client_secret_env), environ.get(d.certificate_env)
         if not secret and not cert:
             raise ConfigError(
@@ -141,8 +141,8 @@ class MicrosoftTokens:
 def refusal(app: AppRegistration, result: Mapping[str, object]) -> str:
     """The identity platform's refusal (an AADSTS code) in the words of the fix."""
     text = str(result.get("error_description") or result.get("error") or result)
-    codes = result.get("error_codes") or []
-    code = codes[0] if isinstance(codes, list) and codes else None
+    codes = result.get("error_codes")
+    code = codes[0] if isinstance(codes, list) and codes and isinstance(codes[0], int) else 0
     n = app.names
     fixes = {
         7000215: f"the client secret in {n['secret']} is not valid: copy the secret's Value "

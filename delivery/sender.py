@@ -23,10 +23,9 @@ from core.errors import DeliveryError
 from delivery import gmail, smtp
 from delivery.gmail import GmailConnection
 from delivery.ledger import Key, Ledger, Status
-from delivery.report import DeliveryReport, Line
 from delivery.oauth import SetupMissing
-from delivery.smtp import (Connection, Outcome, Result, Server, ServerUnavailable,
-                           login_for)
+from delivery.report import DeliveryReport, Line
+from delivery.smtp import Connection, Outcome, Result, Server, ServerUnavailable, login_for
 from reports.outbox import build_message, message_id
 from reports.render import Email
 

@@ -12,15 +12,13 @@ import smtplib
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
 
-from email.utils import parseaddr
-
 from config.model import Config, Security
 from core.errors import ConfigError, DeliveryError
-from delivery.oauth import (AppRegistration, IdentityUnavailable, MicrosoftTokens,
-                            SetupMissing)
+from delivery.oauth import AppRegistration, IdentityUnavailable, MicrosoftTokens, SetupMissing
 
 
 class ServerUnavailable(DeliveryError):
@@ -234,8 +232,8 @@ class Connection:
                 raise ServerUnavailable(str(exc)) from None
             blob = f"user={login.user}\x01auth=Bearer {token}\x01\x01"
             try:
-                smtp.auth("XOAUTH2", lambda challenge=None: blob if challenge is None else "",
-                          initial_response_ok=True)
+                smtp.auth("XOAUTH2", lambda challenge=None, blob=blob: blob if challenge is None
+                          else "", initial_response_ok=True)
                 return
             except smtplib.SMTPAuthenticationError as exc:
                 refused = _reply(exc)

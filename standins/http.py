@@ -5,6 +5,7 @@ The answer can also be DROP: the connection is closed without a reply after the 
 read, which is how a lost answer looks to a client."""
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import ssl
@@ -44,7 +45,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(cls, status: int, payload: Any, **headers: str) -> "Reply":
+    def json(cls, status: int, payload: Any, **headers: str) -> Reply:
         return cls(status, json.dumps(payload, indent=2).encode(),
                    {"Content-Type": "application/json; charset=UTF-8", **headers})
 
@@ -72,7 +73,7 @@ class JsonServer:
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self) -> "JsonServer":
+    def start(self) -> JsonServer:
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.02}, name=self.name,
                                         daemon=True)
@@ -110,10 +111,8 @@ class _Handler(BaseHTTPRequestHandler):
             reply = Reply.json(500, {"error": {"code": 500, "message": f"stand-in: {exc!r}"}})
         if reply is DROP:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
@@ -122,7 +121,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
-    do_GET = do_POST = do_PUT = do_DELETE = _serve
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

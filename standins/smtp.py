@@ -130,6 +130,7 @@ class Mailbox:
     one_message_per_session: bool = False
     """After one message, answer the next MAIL with 421 and close (as Exchange may)."""
     refused_tokens: list[str] = field(default_factory=list)
+    _messages: dict[int, int] = field(default_factory=dict)  # per session (by id)
 
     @property
     def sessions(self) -> int:
@@ -144,7 +145,7 @@ class Mailbox:
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        if self.one_message_per_session and getattr(session, "messages", 0):
+        if self.one_message_per_session and self._messages.get(id(session)):
             asyncio.get_running_loop().call_soon(server.transport.close)
             return "421 4.3.2 Service not available, closing transmission channel"
         envelope.mail_from = address
@@ -165,7 +166,7 @@ class Mailbox:
             return self.data_replies.popleft()
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                       envelope.original_content or envelope.content))
-        session.messages = getattr(session, "messages", 0) + 1
+        self._messages[id(session)] = self._messages.get(id(session), 0) + 1
         if self.hold_data in (r.lower() for r in envelope.rcpt_tos):
             await self._hold()
         if self.drop_after_data & {r.lower() for r in envelope.rcpt_tos}:
@@ -236,7 +237,8 @@ class _Smtp(SMTP):
     does; aiosmtpd's default stops at 512 bytes."""
 
     command_size_limit = 16_384
-    command_size_limits = collections.defaultdict(lambda: _Smtp.command_size_limit)
+    command_size_limits = collections.defaultdict(  # noqa: RUF012 (aiosmtpd's is one too)
+        lambda: _Smtp.command_size_limit)
     line_length_limit = 16_384
 
 

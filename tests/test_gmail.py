@@ -11,7 +11,7 @@ import pytest
 
 import main
 from config.loader import load_config
-from delivery.ledger import Key, Ledger, Status
+from delivery.ledger import Ledger, Status
 from delivery.sender import send_emails
 from standins import gmail as gmail_standin
 from standins import oauth
@@ -20,7 +20,7 @@ from standins.smtp import make_certs
 from tests.small_district import write_config
 from tests.test_demo import DATA, ROOT
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 PAT, KIM = "pat@alpha.example", "kim@beta.example"
 ALPHA, BETA = "Alpha Elementary", "Beta Middle"
 SENDER = "coaching@district.example"
@@ -124,7 +124,7 @@ def test_demo_via_gmail_sends_the_smtp_paths_exact_bytes_once(google, certs, tmp
                                                               monkeypatch, capsys):
     """7 principals, one users.messages.send each, carrying byte for byte what the SMTP path
     hands to its server; a rerun sends nothing."""
-    tokens, api, account, endpoint = google
+    tokens, api, _, endpoint = google
     (tmp_path / "gmail").mkdir()
     config = demo_config(tmp_path / "gmail", f"  method: gmail\n  gmail_endpoint: {endpoint}\n")
     assert run("run", "--once", "--config", str(config)) == 0
@@ -237,7 +237,7 @@ def test_an_undelegated_account_gives_the_admin_console_steps(district, google, 
 
 
 def test_check_fetches_a_token_and_sends_nothing(district, google, capsys):
-    tokens, api, account, _ = google
+    tokens, api, _, _ = google
     assert run("check", "--config", str(district)) == 0
     assert f"Email: Gmail API as {SENDER}: Google granted the service account a token" in \
         capsys.readouterr().out

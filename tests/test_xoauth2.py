@@ -15,7 +15,7 @@ from standins import oauth
 from standins.smtp import make_certs, start
 from tests.small_district import write_config
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 PAT, KIM = "pat@alpha.example", "kim@beta.example"
 MAILBOX = "coaching@district.example"
 TENANT, APP, SECRET = "district.example", "6f1c2d3e-0000-4000-8000-00000000c0de", "s3cr3t~value"
@@ -173,7 +173,7 @@ def test_no_mailbox_permission_is_refused_the_same_way(district, m365, capsys):
 
 
 def test_check_logs_in_with_the_token_and_sends_nothing(district, m365, capsys):
-    tokens, server = m365
+    _, server = m365
     assert run("check", "--config", str(district)) == 0
     assert "logged in with the app's token (XOAUTH2). Nothing was sent." in \
         capsys.readouterr().out
@@ -198,7 +198,7 @@ def test_an_unknown_tenant(district, m365, monkeypatch, capsys):
 
 def test_a_certificate_instead_of_a_secret(tmp_path, m365, certs, monkeypatch, small_emails,
                                            fake):
-    tokens, server = m365
+    tokens, _ = m365
     pem, cert = oauth.app_certificate(tmp_path)
     tokens.service.apps[(TENANT, APP)].certificate = cert
     monkeypatch.delenv("M365_CLIENT_SECRET")

@@ -43,7 +43,7 @@ class Sent:
 
     @property
     def message(self) -> EmailMessage:
-        return email.message_from_bytes(self.raw, policy=email.policy.default)  # type: ignore
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
 
 
 def gmail_error(code: int, message: str, reason: str, status: str,
@@ -55,7 +55,7 @@ def gmail_error(code: int, message: str, reason: str, status: str,
 
 def rate_limited(retry_after: float = 1.0, now: dt.datetime | None = None) -> Reply:
     """Gmail's answer once a mailbox sends faster than its quota allows."""
-    when = (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(seconds=retry_after)
+    when = (now or dt.datetime.now(dt.UTC)) + dt.timedelta(seconds=retry_after)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
     return gmail_error(429, f"User-rate limit exceeded.  Retry after {stamp}",
                        "rateLimitExceeded", "RESOURCE_EXHAUSTED", domain="usageLimits")

@@ -204,7 +204,7 @@ class TokenService:
             unverified = jwt.decode(assertion, options={"verify_signature": False})
             header = jwt.get_unverified_header(assertion)
         except jwt.PyJWTError:
-            raise _Refused(_google_error(400, "invalid_grant", "Invalid JWT: malformed"))
+            raise _Refused(_google_error(400, "invalid_grant", "Invalid JWT: malformed")) from None
         account = self.google.get(unverified.get("iss", ""))
         if account is None:
             raise _Refused(_google_error(400, "invalid_grant", "Invalid grant: account not "
@@ -215,9 +215,9 @@ class TokenService:
             claims = jwt.decode(assertion, account.public_key, algorithms=["RS256"],
                                 audience=GOOGLE_AUDIENCE, leeway=LEEWAY)
         except jwt.InvalidSignatureError:
-            raise _Refused(_google_error(400, "invalid_grant", "Invalid JWT Signature."))
+            raise _Refused(_google_error(400, "invalid_grant", "Invalid JWT Signature.")) from None
         except jwt.PyJWTError as exc:
-            raise _Refused(_google_error(400, "invalid_grant", f"Invalid JWT: {exc}"))
+            raise _Refused(_google_error(400, "invalid_grant", f"Invalid JWT: {exc}")) from None
         if claims.get("exp", 0) - claims.get("iat", 0) > 3600:
             raise _Refused(_google_error(400, "invalid_grant", "Invalid JWT: Token must be a "
                                          "short-lived token (60 minutes) and in a reasonable "
@@ -301,7 +301,8 @@ class TokenService:
                                 "signature validation. The certificate with identifier used to "
                                 "sign the client assertion is not registered on application.")
         try:
-            claims = jwt.decode(assertion, cert.public_key(), algorithms=["PS256", "RS256"],
+            key: Any = cert.public_key()
+            claims = jwt.decode(assertion, key, algorithms=["PS256", "RS256"],
                                 audience=f"{self.url}/{tenant}/oauth2/v2.0/token",
                                 leeway=LEEWAY)
         except jwt.PyJWTError as exc:
@@ -343,7 +344,7 @@ def _google_error(status: int, error: str, description: str) -> Reply:
 
 def _entra_error(status: int, error: str, code: int, text: str) -> Reply:
     trace = secrets.token_hex(16)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     return Reply.json(status, {
         "error": error, "error_description": f"AADSTS{code}: {text} Trace ID: {trace} "
                                              f"Correlation ID: {trace} Timestamp: {stamp}",
@@ -365,7 +366,7 @@ def app_certificate(folder: Path, name: str = "coaching-job") -> tuple[Path, x50
     one to upload under Certificates & secrets (the key stays with the job)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from standins.oauth import app_certificate, start
+from standins.oauth import TokenStandIn, app_certificate, start
 from standins.smtp import make_certs
 
 GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
@@ -27,7 +27,7 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(port: int, folder: Path | None = None, *, delegate: bool = True):  # type: ignore
+def serve(port: int, folder: Path | None = None, *, delegate: bool = True) -> TokenStandIn:
     """Start the token stand-in, write its files into `folder`, print what to point a job at."""
     folder = folder or Path(tempfile.mkdtemp(prefix="oauth-standin-"))
     folder.mkdir(parents=True, exist_ok=True)
