@@ -226,3 +226,27 @@ def test_oauth2_config_mistakes(tmp_path, m365, certs, capsys, delivery, words):
     district = oauth_config(tmp_path, m365, certs, delivery)
     assert run("check", "--config", str(district)) == 2
     assert words in capsys.readouterr().err
+
+
+def test_check_logs_in_with_a_password_too_and_names_the_variables(tmp_path, certs,
+                                                                   monkeypatch, capsys):
+    """Password SMTP is unchanged; `check` now tries its login as well, sending nothing."""
+    from standins.smtp import PASSWORD, USER
+    server = start(certs)
+    try:
+        path = write_config(tmp_path)
+        path.write_text(path.read_text() + (
+            f"  method: smtp\n  host: 127.0.0.1\n  port: {server.port}\n  ca_file: {certs.ca}\n"
+            f"  username_env: SMTP_USERNAME\n  password_env: SMTP_PASSWORD\n"))
+        monkeypatch.setenv("SMTP_USERNAME", USER)
+        monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
+        assert run("check", "--config", str(path)) == 0
+        assert f"Email: mail server 127.0.0.1:{server.port}: logged in. Nothing was sent." in \
+            capsys.readouterr().out
+        monkeypatch.setenv("SMTP_PASSWORD", "wrong")
+        assert run("check", "--config", str(path)) == 2
+        err = capsys.readouterr().err
+        assert "refused the login (535 5.7.8" in err and "SMTP_PASSWORD" in err
+        assert server.mailbox.received == [] and server.mailbox.logins == [USER]
+    finally:
+        server.stop()
