@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from core.settings import Benchmark, SchoolYear, Settings
 from core.schema import Activity, CycleStatus, Stage
 from core.validate import Validated
 from core.weeks import ReportWeek, Window, weeks_elapsed, year_to_date
+
+if TYPE_CHECKING:
+    from core.trends import Trends
 
 WEEK, YTD = "week", "ytd"
 
@@ -34,10 +38,13 @@ class Impact:
     """Minutes per coach (rows) and activity (columns), per window."""
     school_activity: dict[str, pd.DataFrame]
     equity: pd.DataFrame
+    trends: Trends
+    """Per school and per ISO week of the year to date (core.trends)."""
 
 
 def compute_impact(data: Validated, settings: Settings, year: SchoolYear,
                    week: ReportWeek) -> Impact:
+    from core.trends import weekly_trends  # builds on this module's log_figures
     ytd = year_to_date(year.start, year.end, week)
     elapsed = weeks_elapsed(year.start, week)
     logs = {WEEK: in_window(data.logs, week), YTD: in_window(data.logs, ytd)}
@@ -52,7 +59,8 @@ def compute_impact(data: Validated, settings: Settings, year: SchoolYear,
         schools=schools, district=district,
         coach_activity={w: activity_minutes(logs[w], "coach") for w in (WEEK, YTD)},
         school_activity={w: activity_minutes(logs[w], "school") for w in (WEEK, YTD)},
-        equity=equity_view(schools[YTD]))
+        equity=equity_view(schools[YTD]),
+        trends=weekly_trends(data.logs, pd.Index(data.schools["school"]), ytd))
 
 
 def in_window(frame: pd.DataFrame, window: Window, column: str = "date") -> pd.DataFrame:
