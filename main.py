@@ -77,7 +77,7 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
         return RunResult(week, data, [], emails, 0)
     between_steps(should_stop)
     console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
-    target.write(summary.tables, summary.run_log_entry)
+    target.write(summary.tables, summary.run_log_entry, summary.dashboard)
     if not send:
         return RunResult(week, data, summary.names, emails, 0)
     between_steps(should_stop)

@@ -229,10 +229,14 @@ STAGE_LOOKUP: dict[str, Stage] = {
 class OutputTab(StrEnum):
     """The tabs the job owns in its output spreadsheet."""
 
+    DASHBOARD = "Dashboard"
     SCHOOLS = "Schools"
     COACHES = "Coaches"
     CYCLES = "Cycles"
     DISTRICT = "District"
+    EQUITY = "Equity"
+    TRENDS = "Trends"
+    HOURS_BY_WEEK = "Hours by Week"
     DATA_ISSUES = "Data Issues"
     RUN_LOG = "Run Log"
 

@@ -26,11 +26,16 @@ from core.errors import OutputError, TabOwnershipError
 from core.parse import date_to_serial
 from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab
 from core.summary import Link, Table
+from core.tables import Dashboard, Fig, Fmt
 from sync.google_api import SHEETS_URL, GoogleConnection, OutcomeUnknown, Unreachable, api_message
+from sync.google_style import (DASHBOARD_COLUMNS, EXTRAS_FIELDS, Extras, chart_ids,
+                               chart_requests, clear_extras, number_format, protect,
+                               read_extras, style_requests)
 
 RUN_MARK = "coaching-impact-last-run"
 METADATA_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
-                   "developerMetadata(metadataId,metadataKey,metadataValue)),"
+                   "developerMetadata(metadataId,metadataKey,metadataValue),"
+                   f"{EXTRAS_FIELDS}),"
                    "developerMetadata(metadataId,metadataKey,metadataValue)")
 HEADER_FORMAT = {"textFormat": {"bold": True, "foregroundColor": {"red": 1, "green": 1, "blue": 1}},
                  "backgroundColor": {"red": 0.12, "green": 0.31, "blue": 0.47},
@@ -46,6 +51,7 @@ class SheetInfo:
     rows: int
     columns: int
     owned: bool
+    extras: Extras = Extras()
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,32 @@ def read_layout(metadata: dict[str, Any]) -> Layout:
         p, grid = s["properties"], s["properties"].get("gridProperties", {})
         owned = any(m.get("metadataKey") == OWNER_MARK for m in s.get("developerMetadata", []))
         sheets[p["title"]] = SheetInfo(p["sheetId"], p["title"], grid.get("rowCount", 0),
-                                       grid.get("columnCount", 0), owned)
+                                       grid.get("columnCount", 0), owned, read_extras(s))
     marks = tuple(m["metadataId"] for m in metadata.get("developerMetadata", [])
                   if m.get("metadataKey") == RUN_MARK)
     return Layout(sheets, marks)
 
 
 # ---------------------------------------------------------------- cells
+
+
+def table_cell(value: Any, fmt: Fmt | None = None, wrap: bool = False) -> dict[str, Any]:
+    """A typed cell; a number carries its column's number format (or its own, for a Fig)."""
+    if isinstance(value, Fig):
+        value, fmt = value.value, value.fmt
+    data = cell(value)
+    if not data:
+        return data
+    style: dict[str, Any] = {"verticalAlignment": "TOP"}
+    if wrap:
+        style["wrapStrategy"] = "WRAP"
+    numeric = "numberValue" in data["userEnteredValue"] and "userEnteredFormat" not in data
+    if numeric and fmt is not None and fmt is not Fmt.TEXT:
+        style["numberFormat"] = number_format(fmt)
+    elif "stringValue" in data["userEnteredValue"] and fmt not in (None, Fmt.TEXT):
+        style["horizontalAlignment"] = "RIGHT"  # n<10 in a figure column lines up
+    data["userEnteredFormat"] = {**data.get("userEnteredFormat", {}), **style}
+    return data
 
 
 def cell(value: Any) -> dict[str, Any]:
@@ -91,15 +116,18 @@ def header_row(header: Sequence[str]) -> dict[str, Any]:
                        for h in header]}
 
 
-def data_row(values: Sequence[Any]) -> dict[str, Any]:
-    return {"values": [cell(v) for v in values]}
+def data_row(values: Sequence[Any], table: Table | None = None) -> dict[str, Any]:
+    if table is None:
+        return {"values": [cell(v) for v in values]}
+    return {"values": [table_cell(v, table.fmt(c), c < len(table.header) and
+                            table.header[c] in table.wide) for c, v in enumerate(values)]}
 
 
 # ---------------------------------------------------------------- the plan
 
 
 def plan_write(layout: Layout, tables: Sequence[Table], entry: Sequence[Any],
-               run_mark: int) -> list[dict[str, Any]]:
+               run_mark: int, dashboard: Dashboard | None = None) -> list[dict[str, Any]]:
     """The requests of the one batchUpdate; pure, so it is tested without a server.
 
     The batch ends by replacing the run marker with one whose metadataId is this run's own.
@@ -107,9 +135,15 @@ def plan_write(layout: Layout, tables: Sequence[Table], entry: Sequence[Any],
     a resend after a lost answer is refused by Google, whichever copy arrives first."""
     ids = NewIds(layout)
     requests: list[dict[str, Any]] = []
+    if dashboard is not None:
+        requests += replace_dashboard(layout.sheets.get(dashboard.name), dashboard, ids)
     for table in tables:
         requests += replace_tab(layout.sheets.get(table.name), table, ids)
     requests += append_run_log(layout.sheets.get(OutputTab.RUN_LOG), entry, ids)
+    if dashboard is not None:
+        sheet_ids = {t: ids.of(layout, t) for t in [dashboard.name, *(t.name for t in tables)]}
+        requests += chart_requests(dashboard, sheet_ids[dashboard.name],
+                                   {t.name: t for t in tables}, sheet_ids)
     return requests + mark_run(layout.run_marks, run_mark)
 
 
@@ -118,35 +152,71 @@ class NewIds:
 
     def __init__(self, layout: Layout) -> None:
         self.used = {s.sheet_id for s in layout.sheets.values()}
+        self.given: dict[str, int] = {}
 
     def for_title(self, title: str) -> int:
         sheet_id = zlib.crc32(title.encode()) % 1_000_000_000 + 1
         while sheet_id in self.used:
             sheet_id += 1
         self.used.add(sheet_id)
+        self.given[title] = sheet_id
         return sheet_id
+
+    def of(self, layout: Layout, title: str) -> int:
+        """The sheetId of a tab, whether it was there or is added by this batch."""
+        existing = layout.sheets.get(title)
+        return existing.sheet_id if existing else self.given[title]
 
 
 def replace_tab(existing: SheetInfo | None, table: Table, ids: NewIds) -> list[dict[str, Any]]:
-    rows = [header_row(table.header)] + [data_row(r) for r in table.rows]
+    """The tab's cells replaced whole, then styled (see sync.google_style)."""
+    rows = [header_row(table.header)] + [data_row(r, table) for r in table.rows]
     width = max([len(table.header)] + [len(r) for r in table.rows])
     height = max(len(rows), 2)  # Sheets cannot freeze every row of a tab
-    sheet_id, requests = _tab(existing, table.name, height, width, ids)
-    requests.append({"updateCells": {
+    sheet_id, requests = _tab(existing, table.name, height, width, ids,
+                              frozen_columns=1 if width > 1 else 0)
+    requests.append(_cells(sheet_id, rows, height, width))
+    return requests + style_requests(sheet_id, table, height, width,
+                                     existing.extras if existing else Extras())
+
+
+def _cells(sheet_id: int, rows: list[dict[str, Any]], height: int,
+           width: int) -> dict[str, Any]:
+    return {"updateCells": {
         "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": height,
                   "startColumnIndex": 0, "endColumnIndex": width},
-        "rows": rows, "fields": "userEnteredValue,userEnteredFormat"}})
-    return requests
+        "rows": rows, "fields": "userEnteredValue,userEnteredFormat"}}
 
 
-def _tab(existing: SheetInfo | None, title: str, height: int, width: int,
-         ids: NewIds) -> tuple[int, list[dict[str, Any]]]:
-    """Add the tab (marked as the job's) or resize the job's own, header frozen either way."""
-    grid = {"rowCount": height, "columnCount": width, "frozenRowCount": 1}
+def replace_dashboard(existing: SheetInfo | None, dashboard: Dashboard,
+                      ids: NewIds) -> list[dict[str, Any]]:
+    """The Dashboard's notes; its charts come last in the batch, once the tabs they read are
+    in place. Its own old charts go first; a chart a person added keeps its place."""
+    height = max(c.anchor[0] for c in dashboard.charts) + 22 if dashboard.charts else 10
+    sheet_id, requests = _tab(existing, dashboard.name, height, DASHBOARD_COLUMNS, ids,
+                              frozen_rows=0, charts=chart_ids(dashboard))
+    notes = [{"values": [cell(v) for v in row]} for row in dashboard.notes]
+    if notes:
+        notes[0]["values"][0]["userEnteredFormat"] = {"textFormat": {"bold": True,
+                                                                     "fontSize": 14}}
+    requests.append(_cells(sheet_id, notes, height, DASHBOARD_COLUMNS))
+    mine = existing is None or not existing.extras.protected_by_someone
+    return requests + ([protect(sheet_id, dashboard.name)] if mine else [])
+
+
+def _tab(existing: SheetInfo | None, title: str, height: int, width: int, ids: NewIds, *,
+         frozen_rows: int = 1, frozen_columns: int = 0,
+         charts: set[int] | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """Add the tab (marked as the job's) or clear and resize the job's own, with its frozen
+    header (and first column)."""
+    grid = {"rowCount": height, "columnCount": width, "frozenRowCount": frozen_rows,
+            "frozenColumnCount": frozen_columns}
     if existing:
-        return existing.sheet_id, [{"updateSheetProperties": {
-            "properties": {"sheetId": existing.sheet_id, "gridProperties": grid},
-            "fields": "gridProperties(rowCount,columnCount,frozenRowCount)"}}]
+        return existing.sheet_id, clear_extras(existing.sheet_id, existing.extras, charts) + [
+            {"updateSheetProperties": {
+                "properties": {"sheetId": existing.sheet_id, "gridProperties": grid},
+                "fields": "gridProperties(rowCount,columnCount,frozenRowCount,"
+                          "frozenColumnCount)"}}]
     sheet_id = ids.for_title(title)
     return sheet_id, [
         {"addSheet": {"properties": {"sheetId": sheet_id, "title": title,
@@ -203,9 +273,11 @@ class GoogleTarget:
     def describe(self) -> str:
         return f"{SHEETS_URL}{self.sid}"
 
-    def write(self, tables: Sequence[Table], run_log_entry: Sequence[Any]) -> None:
+    def write(self, tables: Sequence[Table], run_log_entry: Sequence[Any],
+              dashboard: Dashboard | None = None) -> None:
         run_mark = uuid.uuid4().int % 2_000_000_000 + 1
-        names = [t.name for t in tables] + [OutputTab.RUN_LOG]
+        names = [t.name for t in tables] + [OutputTab.RUN_LOG] + (
+            [dashboard.name] if dashboard else [])
         uncertain = False
         for _ in range(WRITE_CHECKS):
             layout = self._layout()
@@ -213,7 +285,7 @@ class GoogleTarget:
                 return  # an earlier answer was lost, but that write was applied
             check_ownership(layout, names, self.sid)
             try:
-                self._send(plan_write(layout, tables, run_log_entry, run_mark))
+                self._send(plan_write(layout, tables, run_log_entry, run_mark, dashboard))
                 return
             except OutcomeUnknown:
                 uncertain = True

@@ -17,8 +17,6 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,6 +25,9 @@ from core.errors import OutputError, TabOwnershipError
 from core.schema import OutputTab, TabKind
 from core.sources import RawTab, SourceProblem
 from core.summary import Link, Table, run_log_table
+from core.tables import Dashboard, Fig
+from sync.workbook_charts import draw_dashboard
+from sync.workbook_style import style_table
 from sync.common import find_sheet, missing_tab, sheet_values, trim_row
 
 OWNER_NAME = "CoachingImpactOwner"
@@ -82,18 +83,23 @@ class WorkbookTarget:
     def describe(self) -> str:
         return str(self.path)
 
-    def write(self, tables: Sequence[Table], run_log_entry: Sequence[Any]) -> None:
-        """Replace the job's tabs and add one row to its Run Log, in one atomic save."""
+    def write(self, tables: Sequence[Table], run_log_entry: Sequence[Any],
+              dashboard: Dashboard | None = None) -> None:
+        """Replace the job's tabs (and its Dashboard, first) and add one row to its Run Log, in
+        one atomic save."""
         book = self._load() if self.path.exists() else None
         fresh = book is None
         if book is None:
             book = Workbook()
         history = [] if fresh else owned_rows(book, OutputTab.RUN_LOG)
         tables = [*tables, run_log_table(history, list(run_log_entry))]
+        board = dashboard_table(dashboard)
         if not fresh:
-            check_ownership(book, tables, self.path)
-        for table in tables:
+            check_ownership(book, [*board, *tables], self.path)
+        for table in [*board, *tables]:
             replace_sheet(book, table)
+        if dashboard is not None:
+            draw_dashboard(book, book[dashboard.name], dashboard, tables)
         if fresh:
             book.remove(book.worksheets[0])
         self._save(book)
@@ -142,6 +148,15 @@ def check_ownership(book: Workbook, tables: Sequence[Table], path: Path) -> None
             "written. Rename those tabs, or set output: location: to another workbook.")
 
 
+def dashboard_table(dashboard: Dashboard | None) -> list[Table]:
+    """The Dashboard's notes as a one-column tab (its charts are drawn once the tabs they read
+    are in place)."""
+    if dashboard is None:
+        return []
+    notes = dashboard.notes or [[""]]
+    return [Table(dashboard.name, [str(notes[0][0])], [list(r) for r in notes[1:]])]
+
+
 def replace_sheet(book: Workbook, table: Table) -> None:
     index = len(book.sheetnames)
     if table.name in book.sheetnames:
@@ -152,21 +167,13 @@ def replace_sheet(book: Workbook, table: Table) -> None:
     fill_sheet(sheet, table)
 
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-
-
 def fill_sheet(sheet: Worksheet, table: Table) -> None:
     sheet.append([safe_text(h) for h in table.header])
-    for cell in sheet[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(table.rows, start=2):
         for c, value in enumerate(row, start=1):
             write_cell(sheet.cell(row=r, column=c), value)
-    sheet.freeze_panes = "A2"
-    for c, title in enumerate(table.header, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = min(max(len(str(title)), 10), 40)
+    if table.name != OutputTab.DASHBOARD:
+        style_table(sheet, table)
 
 
 def write_cell(cell: Any, value: Any) -> None:
@@ -178,6 +185,10 @@ def write_cell(cell: Any, value: Any) -> None:
     elif isinstance(value, str):
         cell.value = safe_text(value)
         cell.data_type = "s"
+    elif isinstance(value, Fig):
+        write_cell(cell, value.value)
+        if value.value is not None and not isinstance(value.value, str):
+            cell.number_format = value.fmt.value
     elif isinstance(value, dt.date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"

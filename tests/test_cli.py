@@ -30,8 +30,8 @@ def test_run_once_writes_tabs_and_one_email_per_school(district, capsys):
     assert "Run summary" in out and "2 written to" in out
     assert re.search(r"all\s+54\s+51\s+3", out)
     book = load_workbook(district.parent / "summary.xlsx")
-    assert book.sheetnames == ["Schools", "Coaches", "Cycles", "District", "Data Issues",
-                               "Run Log"]
+    assert book.sheetnames == ["Dashboard", "Schools", "Coaches", "Cycles", "District", "Equity",
+                               "Trends", "Hours by Week", "Data Issues", "Run Log"]
     emails = sorted(p.name for p in (district.parent / "outbox" / "2026-W47").glob("*.eml"))
     assert emails == ["alpha-elementary.eml", "beta-middle.eml"]
 

@@ -303,7 +303,8 @@ def test_the_demo_through_google_gives_the_same_tabs_and_emails(sheets_api, tmp_
     assert counts == {"spreadsheets.get": 3 + 1, "values.batchGet": 3,
                       "spreadsheets.batchUpdate": 1}
     local = load_workbook(local_dir / "summary.xlsx")
-    for title in ("Schools", "Coaches", "Cycles", "District", "Run Log"):
+    for title in ("Schools", "Coaches", "Cycles", "District", "Equity", "Trends", "Hours by Week",
+                  "Run Log"):
         mine = tab_values(local[title].iter_rows(values_only=True))
         theirs = sheets_api.values(ids["summary"], title, render="UNFORMATTED_VALUE")
         assert normalise(theirs) == normalise(mine), title

@@ -12,17 +12,24 @@ def kinds(requests):
     return [next(iter(r)) for r in requests]
 
 
+STYLED = ["updateDimensionProperties", "updateDimensionProperties", "setBasicFilter",
+          "addBanding", "addProtectedRange"]
+
+
 def test_a_new_tab_is_added_marked_sized_frozen_and_filled():
     plan = plan_write(Layout({}, ()), [TABLE], ["t", "W47"], run_mark=42)
-    assert kinds(plan) == ["addSheet", "createDeveloperMetadata", "updateCells",
-                           "addSheet", "createDeveloperMetadata", "updateCells",
+    assert kinds(plan) == ["addSheet", "createDeveloperMetadata", "updateCells", *STYLED,
+                           "addSheet", "createDeveloperMetadata", "updateCells", *STYLED[:0],
+                           "updateDimensionProperties"] + ["updateDimensionProperties"] * 9 + [
+                           "setBasicFilter", "addBanding", "addProtectedRange",
                            "createDeveloperMetadata"]
     props = plan[0]["addSheet"]["properties"]
     assert props["title"] == "Schools"
-    assert props["gridProperties"] == {"rowCount": 3, "columnCount": 2, "frozenRowCount": 1}
+    assert props["gridProperties"] == {"rowCount": 3, "columnCount": 2, "frozenRowCount": 1,
+                                       "frozenColumnCount": 1}
     assert plan[1]["createDeveloperMetadata"]["developerMetadata"]["metadataKey"] == OWNER_MARK
     rows = plan[2]["updateCells"]["rows"]
-    assert rows[1]["values"][0] == {"userEnteredValue": {"stringValue": "=1+1"}}
+    assert rows[1]["values"][0]["userEnteredValue"] == {"stringValue": "=1+1"}
     assert plan[-1]["createDeveloperMetadata"]["developerMetadata"]["metadataId"] == 42
 
 
@@ -30,11 +37,13 @@ def test_an_owned_tab_is_resized_and_overwritten_and_the_run_log_appended():
     layout = Layout({"Schools": SheetInfo(7, "Schools", 50, 9, True),
                      "Run Log": SheetInfo(8, "Run Log", 4, 10, True)}, (5,))
     plan = plan_write(layout, [TABLE], ["t", "W47"], run_mark=43)
-    assert kinds(plan) == ["updateSheetProperties", "updateCells", "updateSheetProperties",
-                           "updateCells", "deleteDeveloperMetadata", "createDeveloperMetadata"]
+    assert kinds(plan) == ["updateSheetProperties", "updateCells", *STYLED,
+                           "updateSheetProperties", "updateCells", "deleteDeveloperMetadata",
+                           "createDeveloperMetadata"]
     assert plan[0]["updateSheetProperties"]["properties"]["gridProperties"]["rowCount"] == 3
     assert plan[1]["updateCells"]["range"]["endRowIndex"] == 3
-    assert plan[3]["updateCells"]["start"] == {"sheetId": 8, "rowIndex": 4, "columnIndex": 0}
+    appended = [r["updateCells"] for r in plan if "updateCells" in r][-1]
+    assert appended["start"] == {"sheetId": 8, "rowIndex": 4, "columnIndex": 0}
 
 
 def test_cells_are_typed_and_text_is_never_a_formula():

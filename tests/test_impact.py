@@ -116,8 +116,8 @@ def test_district_totals_and_equity(impact):
 
 def test_small_n_is_suppressed_in_tabs(impact):
     rows = {r[0]: r for r in cycles_table(impact, Privacy(10, coded=False)).rows}
-    assert rows["B-1"][14:19] == ["n<10"] * 5     # n, % before, after, growth, moved
-    assert rows["A-1"][14:17] == [12, "25%", "75%"]
+    assert rows["B-1"][15:20] == ["n<10"] * 5     # n, % before, after, growth, moved
+    assert rows["A-1"][15:20] == [12, 0.25, 0.75, 50, 6]  # percentages as fractions
     school_rows = {r[0]: r for r in schools_table(impact, Privacy(10, coded=False)).rows}
     assert "5" not in [str(v) for v in school_rows["Beta Middle"][17:20]]
 

@@ -99,7 +99,7 @@ def test_text_is_written_as_text_never_a_formula(tmp_path):
     assert cells['=IMPORTDATA("http://x")'] == "s"
     assert cells["+1"] == "s" and cells["@x"] == "s"
     assert ws["C2"].value == dt.datetime(2026, 8, 17)
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "B2"  # header row and first column
 
 
 def test_a_same_named_tab_it_did_not_create_stops_the_write(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Optional
 
-from . import metadata
+from . import metadata, objects
 from .a1 import MAX_COLUMNS
 from .app import App, Call, Reply
 from .errors import CELL_LIMIT_MESSAGE, ApiError, RequestError, invalid
@@ -20,13 +20,10 @@ VALUE_KEYS = {"stringValue", "numberValue", "boolValue", "formulaValue", "errorV
 READ_ONLY_CELL_FIELDS = {"effectiveValue", "formattedValue", "effectiveFormat", "textFormatRuns"}
 # Real request kinds this stand-in does not model: named so the error says so plainly.
 UNMODELLED = {
-    "addChart", "addBanding", "addConditionalFormatRule", "addFilterView", "addNamedRange",
-    "addProtectedRange", "addSlicer", "autoFill", "autoResizeDimensions", "copyPaste", "cutPaste",
-    "deleteBanding", "deleteConditionalFormatRule", "deleteDuplicates", "deleteEmbeddedObject",
-    "deleteFilterView", "deleteNamedRange", "deleteProtectedRange", "deleteRange", "duplicateSheet",
-    "findReplace", "insertRange", "mergeCells", "moveDimension", "pasteData", "setBasicFilter",
-    "clearBasicFilter", "setDataValidation", "sortRange", "textToColumns", "trimWhitespace",
-    "unmergeCells", "updateBanding", "updateBorders", "updateChartSpec", "updateDimensionProperties",
+    "addFilterView", "addNamedRange", "addSlicer", "autoFill", "autoResizeDimensions", "copyPaste",
+    "cutPaste", "deleteDuplicates", "deleteFilterView", "deleteNamedRange", "deleteRange",
+    "duplicateSheet", "findReplace", "insertRange", "moveDimension", "pasteData", "sortRange",
+    "textToColumns", "trimWhitespace", "updateBanding", "updateBorders", "updateChartSpec",
     "updateNamedRange", "updateProtectedRange", "addDimensionGroup", "deleteDimensionGroup",
     "updateDimensionGroup", "randomizeRange", "duplicateFilterView", "updateFilterView",
     "updateConditionalFormatRule", "updateEmbeddedObjectPosition", "appendCells",
@@ -151,6 +148,8 @@ def update_sheet_properties(spreadsheet: Spreadsheet, payload: dict[str, Any], i
     updated = apply_update(sheet.properties, source, mirrored_paths(paths))
     updated["sheetId"], updated["index"] = sheet.sheet_id, sheet.properties["index"]
     _check_title(spreadsheet, sheet, updated.get("title"))
+    if updated.get("hidden") and all(s is sheet or s.properties.get("hidden") for s in spreadsheet.sheets):
+        raise RequestError("You can't hide all the sheets in a document.")
     _check_grid(updated.setdefault("gridProperties", {}))
     sheet.properties = normalize_format(updated)
     sheet.resize(int(updated["gridProperties"]["rowCount"]), int(updated["gridProperties"]["columnCount"]))
@@ -317,6 +316,7 @@ REQUESTS: dict[str, RequestHandler] = {
     "createDeveloperMetadata": metadata.create,
     "deleteDeveloperMetadata": metadata.delete,
     "updateDeveloperMetadata": metadata.update,
+    **objects.REQUESTS,
 }
 
 HANDLERS = {"spreadsheets.batchUpdate": batch_update}

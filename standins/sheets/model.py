@@ -29,6 +29,11 @@ class Sheet:
     properties: dict[str, Any]
     cells: dict[tuple[int, int], CellData] = field(default_factory=dict)
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    objects: dict[str, Any] = field(default_factory=dict)
+    """Charts, bandedRanges, conditionalFormats, protectedRanges, basicFilter, merges: keyed
+    by the Sheet resource's own field names and stored as spreadsheets.get returns them."""
+    sizes: dict[str, dict[int, int]] = field(default_factory=dict)
+    """pixelSize set per row ('rowSizes') and column ('columnSizes') index."""
 
     @property
     def sheet_id(self) -> int:
@@ -51,7 +56,8 @@ class Sheet:
         return int(self.grid.get("columnCount", 0))
 
     def clone(self) -> "Sheet":
-        return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.developer_metadata))
+        return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.developer_metadata),
+                     copy.deepcopy(self.objects), copy.deepcopy(self.sizes))
 
     def get(self, row: int, col: int) -> Optional[CellData]:
         return self.cells.get((row, col))

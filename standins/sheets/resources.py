@@ -16,6 +16,7 @@ from .model import (
     default_spreadsheet_properties,
     new_sheet_properties,
 )
+from .objects import OBJECT_FIELDS
 from .render import Renderer, effective_value
 
 URL = "https://docs.google.com/spreadsheets/d/{}/edit"
@@ -63,6 +64,9 @@ def _sheet_resource(sheet: Sheet, renderer: Renderer, grid: bool, targets: Optio
     if grid:
         boxes = [t for t in targets if t.sheet is sheet] if targets else [Target(sheet, 0, sheet.row_count, 0, sheet.column_count)]
         out["data"] = [grid_data(renderer, box) for box in boxes]
+    for key in OBJECT_FIELDS:
+        if sheet.objects.get(key):
+            out[key] = copy.deepcopy(sheet.objects[key])
     if sheet.developer_metadata:
         out["developerMetadata"] = copy.deepcopy(sheet.developer_metadata)
     return out
@@ -80,8 +84,9 @@ def grid_data(renderer: Renderer, target: Target) -> dict[str, Any]:
         by_row[r] = max(by_row.get(r, -1), c)
     if by_row:
         data["rowData"] = [_row_data(renderer, target, r, by_row.get(r)) for r in range(target.r0, max(by_row) + 1)]
-    data["rowMetadata"] = [{"pixelSize": 21} for _ in range(target.r1 - target.r0)]
-    data["columnMetadata"] = [{"pixelSize": 100} for _ in range(target.c1 - target.c0)]
+    rows, columns = target.sheet.sizes.get("rowSizes", {}), target.sheet.sizes.get("columnSizes", {})
+    data["rowMetadata"] = [{"pixelSize": rows.get(r, 21)} for r in range(target.r0, target.r1)]
+    data["columnMetadata"] = [{"pixelSize": columns.get(c, 100)} for c in range(target.c0, target.c1)]
     return data
 
 

@@ -30,6 +30,8 @@ def _dump_spreadsheet(spreadsheet: Spreadsheet) -> dict[str, Any]:
             {
                 "properties": sheet.properties,
                 "developerMetadata": sheet.developer_metadata,
+                "objects": sheet.objects,
+                "sizes": {k: sorted(v.items()) for k, v in sheet.sizes.items()},
                 "cells": [[r, c, cell] for (r, c), cell in sorted(sheet.cells.items())],
             }
             for sheet in spreadsheet.sheets
@@ -46,7 +48,8 @@ def load(data: dict[str, Any]) -> dict[str, Spreadsheet]:
 
 def _load_spreadsheet(item: dict[str, Any]) -> Spreadsheet:
     sheets = [
-        Sheet(s["properties"], {(r, c): cell for r, c, cell in s.get("cells", [])}, s.get("developerMetadata", []))
+        Sheet(s["properties"], {(r, c): cell for r, c, cell in s.get("cells", [])}, s.get("developerMetadata", []),
+              s.get("objects", {}), {k: {int(i): int(px) for i, px in v} for k, v in s.get("sizes", {}).items()})
         for s in item["sheets"]
     ]
     return Spreadsheet(
