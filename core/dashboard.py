@@ -30,22 +30,22 @@ def dashboard(impact: Impact, district_name: str, target: float,
 
 
 def time_in_cycles_chart(anchor: tuple[int, int]) -> Chart:
-    return Chart("time-in-cycles", "Time in cycles by school, against the target",
+    return Chart("time-in-cycles", "Time in cycles against the target",
                  ChartKind.COLUMN, OutputTab.SCHOOLS, "School",
                  ("Time in cycles", "Time-in-cycles target"),
                  y_title="Share of hours logged", percent_axis=True, anchor=anchor)
 
 
 def proficiency_chart(anchor: tuple[int, int]) -> Chart:
-    return Chart("proficiency", "% proficient before and after, completed cycles",
+    return Chart("proficiency", "% proficient before and after (completed cycles)",
                  ChartKind.COLUMN, OutputTab.SCHOOLS, "School",
                  ("% proficient before", "% proficient after"),
-                 y_title="Students proficient (n<10: not shown)", percent_axis=True,
+                 y_title="Students proficient", percent_axis=True,
                  anchor=anchor)
 
 
 def equity_chart(anchor: tuple[int, int]) -> Chart:
-    return Chart("equity", "Coaching hours per classroom teacher against need",
+    return Chart("equity", "Coaching hours per teacher against need",
                  ChartKind.SCATTER, OutputTab.EQUITY, "Need indicator",
                  ("Coaching hours per teacher",), x_title="Need indicator",
                  y_title="Coaching hours per teacher (year)", anchor=anchor)
@@ -53,6 +53,6 @@ def equity_chart(anchor: tuple[int, int]) -> Chart:
 
 def weekly_hours_chart(hours_by_week: Table, anchor: tuple[int, int]) -> Chart:
     """The district and each school, one line each, over the weeks of the school year."""
-    return Chart("weekly-hours", "Coaching hours per week, school year to date",
+    return Chart("weekly-hours", "Coaching hours per week",
                  ChartKind.LINE, OutputTab.HOURS_BY_WEEK, "Week",
                  tuple(hours_by_week.header[2:]), y_title="Coaching hours", anchor=anchor)

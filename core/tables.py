@@ -6,6 +6,7 @@ the spreadsheet hold the same content.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -112,3 +113,51 @@ class Dashboard:
     notes: list[list[Any]] = field(default_factory=list)
     """What a reader needs beside the charts (the report week, the target)."""
     charts: tuple[Chart, ...] = ()
+
+
+# ---------------------------------------------------------------- how a tab is sized and coloured
+# The same for both backends, so a workbook and a Google spreadsheet look alike.
+
+TONE_FILLS = {Tone.GOOD: "D9EAD3", Tone.WARN: "FCE8B2", Tone.BAD: "F4C7C3"}
+TONE_FONTS = {Tone.GOOD: "1E5631", Tone.WARN: "7F4F00", Tone.BAD: "8B1A1A"}
+MIN_WIDTH, MAX_WIDTH, WIDE_WIDTH = 6, 28, 48
+"""Column widths in characters: a figure column as wide as its longest cell or header word;
+text capped (long text wraps)."""
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes when wrapped at word boundaries within `width` characters."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def column_width(table: Table, c: int) -> float:
+    """Wide enough for every cell as shown and the header's longest word; capped."""
+    longest_word = max((len(w) for w in str(table.header[c]).split()), default=0)
+    shown = max((len(shown_text(r[c], table.fmt(c))) for r in table.rows if c < len(r)),
+                default=0)
+    cap = WIDE_WIDTH if table.header[c] in table.wide else MAX_WIDTH
+    header_fit = min(len(str(table.header[c])), 14)  # headers wrap onto two or three lines
+    return float(min(max(shown, longest_word, header_fit, MIN_WIDTH), cap) + 2)
+
+
+def shown_text(value: Any, fmt: Fmt | None) -> str:
+    """Roughly what the cell shows, to size its column."""
+    if isinstance(value, Fig):
+        value, fmt = value.value, value.fmt
+    if value is None:
+        return ""
+    if isinstance(value, Link):
+        return value.text
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "2026-11-23"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if fmt in PERCENT_FORMATS:
+            return f"{value * 100:.1f}%"
+        return f"{value:,.2f}" if isinstance(value, float) else str(value)
+    return str(value)

@@ -13,8 +13,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from core.tables import Chart, ChartKind, Dashboard, Fmt, Highlight, Table, Tone
-from sync.workbook_style import TONE_FILLS, TONE_FONTS, column_width
+from core.tables import (TONE_FILLS, TONE_FONTS, Chart, ChartKind, Dashboard, Fmt, Highlight,
+                         Table, Tone, column_width)
 
 PROTECTION = "coaching-impact: this tab is rewritten by the coaching-impact job on every run"
 PIXELS_PER_CHAR = 7

@@ -10,6 +10,7 @@ from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart
 from openpyxl.chart import Series as ChartSeries
 from openpyxl.chart.axis import ChartLines
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.tables import Chart, ChartKind, Dashboard, Table
@@ -37,11 +38,13 @@ def draw_dashboard(book: Workbook, sheet: Worksheet, board: Dashboard,
 
 
 def column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
     return get_column_letter(index + 1)
 
 
-def build_chart(chart: Chart, source: Worksheet, table: Table) -> BarChart | LineChart | ScatterChart:
+AnyChart = BarChart | LineChart | ScatterChart
+
+
+def build_chart(chart: Chart, source: Worksheet, table: Table) -> AnyChart:
     drawn = _empty(chart.kind)
     drawn.title = chart.title
     drawn.width, drawn.height = WIDTH_CM, HEIGHT_CM
@@ -71,7 +74,7 @@ def build_chart(chart: Chart, source: Worksheet, table: Table) -> BarChart | Lin
     return drawn
 
 
-def _empty(kind: ChartKind) -> BarChart | LineChart | ScatterChart:
+def _empty(kind: ChartKind) -> AnyChart:
     if kind is ChartKind.LINE:
         return LineChart()
     if kind is ChartKind.SCATTER:

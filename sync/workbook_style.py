@@ -7,7 +7,6 @@ Kept apart from `sync.workbook` (which owns replacing tabs safely); the writer c
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -15,16 +14,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.tables import PERCENT_FORMATS, Fig, Fmt, Highlight, Link, Table, Tone
+from core.tables import (TONE_FILLS, TONE_FONTS, Fmt, Highlight, Table, column_width,
+                         shown_text, wrapped_lines)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 BAND_FILL = PatternFill("solid", fgColor="EEF3F8", bgColor="EEF3F8")
-TONE_FILLS = {Tone.GOOD: "D9EAD3", Tone.WARN: "FCE8B2", Tone.BAD: "F4C7C3"}
-TONE_FONTS = {Tone.GOOD: "1E5631", Tone.WARN: "7F4F00", Tone.BAD: "8B1A1A"}
-MIN_WIDTH, MAX_WIDTH, WIDE_WIDTH = 6, 28, 48
-"""Column widths in characters: a figure column as wide as its longest cell or header word;
-text capped (long text wraps)."""
 PRINT_WIDTH = 150
 """Characters of columns printed across one landscape page before the tab spans two."""
 
@@ -81,44 +76,6 @@ def fit_heights(sheet: Worksheet, table: Table) -> None:
                      for c in wide if c < len(row)] or [1])
         if lines > 1:
             sheet.row_dimensions[r].height = LINE_POINTS * lines
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """Lines `text` takes when wrapped at word boundaries within `width` characters."""
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > width:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
-
-
-def column_width(table: Table, c: int) -> float:
-    """Wide enough for every cell as shown and the header's longest word; capped."""
-    longest_word = max((len(w) for w in str(table.header[c]).split()), default=0)
-    shown = max((len(shown_text(r[c], table.fmt(c))) for r in table.rows if c < len(r)),
-                default=0)
-    cap = WIDE_WIDTH if table.header[c] in table.wide else MAX_WIDTH
-    header_fit = min(len(str(table.header[c])), 14)  # headers wrap onto two or three lines
-    return float(min(max(shown, longest_word, header_fit, MIN_WIDTH), cap) + 2)
-
-
-def shown_text(value: Any, fmt: Fmt | None) -> str:
-    """Roughly what the cell shows, to size its column."""
-    if isinstance(value, Fig):
-        value, fmt = value.value, value.fmt
-    if value is None:
-        return ""
-    if isinstance(value, Link):
-        return value.text
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "2026-11-23"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if fmt in PERCENT_FORMATS:
-            return f"{value * 100:.1f}%"
-        return f"{value:,.2f}" if isinstance(value, float) else str(value)
-    return str(value)
 
 
 def add_highlights(sheet: Worksheet, table: Table, cells: str) -> None:

@@ -66,13 +66,13 @@ def test_the_dashboard_charts_read_the_right_ranges(sheets_api, google_demo):
         read[chart["spec"]["title"]] = [column_of(sheets_api, sid, sheets, r) for r in ranges]
         assert chart["position"]["overlayPosition"]["anchorCell"]["sheetId"] == \
             sheets["Dashboard"]["properties"]["sheetId"]
-    assert read["Time in cycles by school, against the target"] == [
+    assert read["Time in cycles against the target"] == [
         ("Schools", "School"), ("Schools", "Time in cycles"), ("Schools", "Time-in-cycles target")]
-    assert read["Coaching hours per classroom teacher against need"] == [
+    assert read["Coaching hours per teacher against need"] == [
         ("Equity", "Need indicator"), ("Equity", "Coaching hours per teacher")]
-    assert read["% proficient before and after, completed cycles"][1:] == [
+    assert read["% proficient before and after (completed cycles)"][1:] == [
         ("Schools", "% proficient before"), ("Schools", "% proficient after")]
-    weekly = read["Coaching hours per week, school year to date"]
+    weekly = read["Coaching hours per week"]
     assert weekly[0] == ("Hours by Week", "Week") and len(weekly) == 1 + 1 + 7
     assert weekly[1] == ("Hours by Week", "All schools")
 
