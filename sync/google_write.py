@@ -240,7 +240,10 @@ def append_run_log(existing: SheetInfo | None, entry: Sequence[Any],
             "fields": "gridProperties(rowCount,columnCount,frozenRowCount)"}},
         {"updateCells": {"start": {"sheetId": existing.sheet_id, "rowIndex": existing.rows,
                                    "columnIndex": 0},
-                         "rows": [data_row(entry)], "fields": "userEnteredValue"}}]
+                         "rows": [data_row(entry)], "fields": "userEnteredValue"}},
+        {"setBasicFilter": {"filter": {"range": {  # the filter grows with the log
+            "sheetId": existing.sheet_id, "startRowIndex": 0, "endRowIndex": existing.rows + 1,
+            "startColumnIndex": 0, "endColumnIndex": width}}}}]
 
 
 def mark_run(previous: Sequence[int], run_mark: int) -> list[dict[str, Any]]:

@@ -119,6 +119,9 @@ def test_a_rerun_replaces_the_jobs_objects_and_keeps_a_persons_charts(sheets_api
     run()
     after = get(sheets_api, sid)
     assert counts(after) == before
+    log = after["Run Log"]
+    assert log["basicFilter"]["range"]["endRowIndex"] == log["properties"]["gridProperties"][
+        "rowCount"] == 3  # header and two runs: the filter grows with the log
     assert {c["chartId"] for c in after["Notes"]["charts"]} == {777}
     assert 778 in {c["chartId"] for c in after["Dashboard"]["charts"]}
     assert len(after["Dashboard"]["charts"]) == 5

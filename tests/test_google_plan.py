@@ -38,8 +38,8 @@ def test_an_owned_tab_is_resized_and_overwritten_and_the_run_log_appended():
                      "Run Log": SheetInfo(8, "Run Log", 4, 10, True)}, (5,))
     plan = plan_write(layout, [TABLE], ["t", "W47"], run_mark=43)
     assert kinds(plan) == ["updateSheetProperties", "updateCells", *STYLED,
-                           "updateSheetProperties", "updateCells", "deleteDeveloperMetadata",
-                           "createDeveloperMetadata"]
+                           "updateSheetProperties", "updateCells", "setBasicFilter",
+                           "deleteDeveloperMetadata", "createDeveloperMetadata"]
     assert plan[0]["updateSheetProperties"]["properties"]["gridProperties"]["rowCount"] == 3
     assert plan[1]["updateCells"]["range"]["endRowIndex"] == 3
     appended = [r["updateCells"] for r in plan if "updateCells" in r][-1]
