@@ -124,3 +124,25 @@ def test_small_district_weeks_add_up_to_the_year(impact):
 def test_demo_weeks_add_up_to_the_year(demo):
     assert demo.trends.schools["sessions"].sum() > 500  # a real semester, not empty weeks
     assert_weeks_add_up(demo)
+
+
+def test_a_sunday_belongs_to_the_week_it_ends():
+    """ISO weeks run Monday to Sunday: the last day of a week is not the first of the next."""
+    from core.trends import weekly_trends
+    logs = pd.DataFrame({
+        "date": pd.to_datetime(["2026-08-23", "2026-08-24", "2026-11-22", "2026-11-23"]),
+        "school": ["Alpha", "Alpha", "Alpha", "Alpha"],
+        "teachers": [("T1",), ("T2",), ("T1", "T3"), ("T1",)],
+        "cycle_id": [None, "A-1", "A-1", None],
+        "activity": ["planning", "planning", "principal meeting", "planning"],
+        "coaching": [True, True, True, True],
+        "minutes": [10.0, 20.0, 30.0, 40.0],
+    })
+    trends = weekly_trends(logs, pd.Index(["Alpha"]),
+                           Window(dt.date(2026, 8, 17), dt.date(2026, 11, 22)))
+    weeks = trends.schools.set_index("week")
+    assert weeks.loc["2026-W34", "minutes"] == 10 and weeks.loc["2026-W35", "minutes"] == 20
+    assert weeks.loc["2026-W47", "minutes"] == 30  # Sunday Nov 22; Monday Nov 23 is outside
+    assert weeks.loc["2026-W47", "teachers_coached"] == 2
+    assert bool(weeks.loc["2026-W47", "principal_meeting"])
+    assert weeks["minutes"].sum() == 60
