@@ -73,7 +73,8 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     summary = summary_tables(config, impact, data, emails if send else [], now=now)
     if dry_run:
         console.dry_run(summary.tables, emails, target.describe(), delivery_target(config, week),
-                        ledger_view(config, week.label))
+                        ledger_view(config, week.label),
+                        len(summary.dashboard.charts) if summary.dashboard else 0)
         return RunResult(week, data, [], emails, 0)
     between_steps(should_stop)
     console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")

@@ -121,10 +121,12 @@ def delivery_block(report: DeliveryReport) -> None:
 
 
 def dry_run(tables: list[Table], emails: list[Email], output: str, via: str,
-            ledger: Mapping[tuple[str, str], str] | None = None) -> None:
+            ledger: Mapping[tuple[str, str], str] | None = None, charts: int = 0) -> None:
     """`ledger`: (school, recipient) → status, for emails an SMTP run would skip."""
     say()
     say("Dry run: nothing was written or sent. A real run would:")
+    if charts:
+        say(f"  draw tab 'Dashboard' ({charts} charts from the tabs below) in {output}")
     for t in tables:
         say(f"  write tab '{t.name}' ({len(t.rows)} rows) to {output}")
     say(f"  add this run's row to tab 'Run Log' in {output}")

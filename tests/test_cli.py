@@ -50,6 +50,7 @@ def test_dry_run_writes_and_sends_nothing(district, capsys):
     out = capsys.readouterr().out
     assert "Dry run: nothing was written or sent" in out
     assert "write tab 'Data Issues' (3 rows)" in out
+    assert "draw tab 'Dashboard' (4 charts from the tabs below)" in out
     assert "to pat@alpha.example" in out
     assert not (district.parent / "summary.xlsx").exists()
     assert not (district.parent / "outbox").exists()
