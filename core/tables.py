@@ -136,6 +136,13 @@ def wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
+def wraps(table: Table, c: int) -> bool:
+    """Long text wraps within the capped width rather than being cut off at it."""
+    if table.header[c] in table.wide:
+        return True
+    return any(len(shown_text(r[c], table.fmt(c))) > MAX_WIDTH for r in table.rows if c < len(r))
+
+
 def column_width(table: Table, c: int) -> float:
     """Wide enough for every cell as shown and the header's longest word; capped."""
     longest_word = max((len(w) for w in str(table.header[c]).split()), default=0)

@@ -26,7 +26,7 @@ from core.errors import OutputError, TabOwnershipError
 from core.parse import date_to_serial
 from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab
 from core.summary import Link, Table
-from core.tables import Dashboard, Fig, Fmt
+from core.tables import Dashboard, Fig, Fmt, wraps
 from sync.google_api import SHEETS_URL, GoogleConnection, OutcomeUnknown, Unreachable, api_message
 from sync.google_style import (DASHBOARD_COLUMNS, EXTRAS_FIELDS, Extras, chart_ids,
                                chart_requests, clear_extras, number_format, protect,
@@ -116,11 +116,14 @@ def header_row(header: Sequence[str]) -> dict[str, Any]:
                        for h in header]}
 
 
-def data_row(values: Sequence[Any], table: Table | None = None) -> dict[str, Any]:
+def data_row(values: Sequence[Any], table: Table | None = None,
+             wrapped: frozenset[int] = frozenset()) -> dict[str, Any]:
+    """A row of typed cells; with its table, each formatted as its column (`wrapped`: the
+    columns whose long text wraps)."""
     if table is None:
         return {"values": [cell(v) for v in values]}
-    return {"values": [table_cell(v, table.fmt(c), c < len(table.header) and
-                            table.header[c] in table.wide) for c, v in enumerate(values)]}
+    return {"values": [table_cell(v, table.fmt(c), c in wrapped)
+                       for c, v in enumerate(values)]}
 
 
 # ---------------------------------------------------------------- the plan
@@ -170,7 +173,8 @@ class NewIds:
 
 def replace_tab(existing: SheetInfo | None, table: Table, ids: NewIds) -> list[dict[str, Any]]:
     """The tab's cells replaced whole, then styled (see sync.google_style)."""
-    rows = [header_row(table.header)] + [data_row(r, table) for r in table.rows]
+    wrapped = frozenset(c for c in range(len(table.header)) if wraps(table, c))
+    rows = [header_row(table.header)] + [data_row(r, table, wrapped) for r in table.rows]
     width = max([len(table.header)] + [len(r) for r in table.rows])
     height = max(len(rows), 2)  # Sheets cannot freeze every row of a tab
     sheet_id, requests = _tab(existing, table.name, height, width, ids,

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.tables import (TONE_FILLS, TONE_FONTS, Fmt, Highlight, Table, column_width,
-                         shown_text, wrapped_lines)
+                         shown_text, wrapped_lines, wraps)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -46,7 +46,7 @@ def style_header(sheet: Worksheet, width: int) -> None:
 def apply_formats(sheet: Worksheet, table: Table) -> None:
     """Each column's number format on its numbers; long-text columns wrap."""
     for c in range(len(table.header)):
-        fmt, wrap = table.fmt(c), table.header[c] in table.wide
+        fmt, wrap = table.fmt(c), wraps(table, c)
         for (cell,) in sheet.iter_rows(min_row=2, max_row=len(table.rows) + 1, min_col=c + 1,
                                        max_col=c + 1):
             if fmt and fmt is not Fmt.TEXT and isinstance(cell.value, (int, float)) \
@@ -70,7 +70,7 @@ def fit_heights(sheet: Worksheet, table: Table) -> None:
     widths = [column_width(table, c) - 2 for c in range(len(table.header))]
     sheet.row_dimensions[1].height = LINE_POINTS * max(
         [wrapped_lines(str(h), w) for h, w in zip(table.header, widths)] or [1])
-    wide = [c for c, h in enumerate(table.header) if h in table.wide]
+    wide = [c for c in range(len(table.header)) if wraps(table, c)]
     for r, row in enumerate(table.rows, start=2):
         lines = max([wrapped_lines(shown_text(row[c], None), widths[c])
                      for c in wide if c < len(row)] or [1])

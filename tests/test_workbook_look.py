@@ -94,6 +94,17 @@ def test_readable_widths_frozen_panes_filters_colours_and_print_setup(book):
     assert '"met"' in rules and '"not yet"' in rules and "0.6" in rules
 
 
+def test_no_text_is_cut_off_at_its_column(book):
+    """Every text cell fits its column's width or wraps within it (row heights follow)."""
+    for ws in book.worksheets[1:]:
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, str):
+                    width = ws.column_dimensions[c.column_letter].width
+                    assert len(c.value) <= width or c.alignment.wrap_text, \
+                        (ws.title, c.coordinate, c.value, width)
+
+
 def test_the_dashboard_draws_four_native_charts_from_the_tabs(book):
     charts = book["Dashboard"]._charts
     assert len(charts) == 4  # after two runs: replaced, not piled up
