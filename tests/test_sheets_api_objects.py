@@ -157,3 +157,16 @@ def test_a_second_sheet_protection_and_hiding_every_sheet_are_refused(book):
     assert error(send(*hide)) == \
         "Invalid requests[1].updateSheetProperties: You can't hide all the sheets in a document."
     assert "hidden" not in get("sheets.properties(hidden)")["sheets"][0].get("properties", {})
+
+
+def test_sheet_objects_survive_the_state_file(book, sheets_api, tmp_path):
+    from standins.sheets import state
+    send, get, ids = book
+    assert send(chart(ids["Data"], ids["Board"], 11), {"updateDimensionProperties": {
+        "range": {"sheetId": ids["Data"], "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2},
+        "properties": {"pixelSize": 150}, "fields": "pixelSize"}}).status_code == 200
+    sheets_api.save_state(tmp_path / "state.json")
+    (loaded,) = state.load_file(tmp_path / "state.json").values()
+    data, board = loaded.sheets
+    assert board.objects["charts"][0]["chartId"] == 11
+    assert data.sizes == {"columnSizes": {1: 150}}
