@@ -199,6 +199,8 @@ def replace_dashboard(existing: SheetInfo | None, dashboard: Dashboard,
     height = max(c.anchor[0] for c in dashboard.charts) + 22 if dashboard.charts else 10
     sheet_id, requests = _tab(existing, dashboard.name, height, DASHBOARD_COLUMNS, ids,
                               frozen_rows=0, charts=chart_ids(dashboard))
+    if existing is None:  # the tab people open first
+        requests[0]["addSheet"]["properties"]["index"] = 0
     notes = [{"values": [cell(v) for v in row]} for row in dashboard.notes]
     if notes:
         notes[0]["values"][0]["userEnteredFormat"] = {"textFormat": {"bold": True,
