@@ -18,7 +18,7 @@ from core.impact import WEEK, YTD, Impact
 from core.schema import RUN_LOG_HEADER, STAGE_LABELS, Activity, CycleStatus, OutputTab, Stage
 from core.tables import Fig, Fmt, Highlight, Link, Table, Tone
 
-__all__ = ["Link", "Table", "Fig", "Fmt"]
+__all__ = ["Fig", "Fmt", "Link", "Table"]
 
 
 def hrs(minutes: float) -> float | None:
@@ -211,7 +211,7 @@ def district_table(impact: Impact, privacy: Privacy, district_name: str) -> Tabl
     ]
     header = [f"{district_name}", f"Report week {impact.week.label} ({impact.week.title})",
               f"School year to date ({impact.ytd.start:%b %-d, %Y} – {impact.ytd.end:%b %-d})"]
-    return Table(OutputTab.DISTRICT, header, rows, (T, H, H), wide={header[0]})
+    return Table(OutputTab.DISTRICT, header, rows, (T, H, H), wide=frozenset({header[0]}))
 
 
 def equity_table(impact: Impact) -> Table:
@@ -293,7 +293,7 @@ def _issue_cell(column: str, value: Any) -> Any:
 def run_log_table(previous: list[list[Any]], entry: list[Any]) -> Table:
     """The Run Log keeps every earlier run's row and adds this one."""
     return Table(OutputTab.RUN_LOG, list(RUN_LOG_HEADER), [*previous, entry],
-                 RUN_LOG_FORMATS, wide={"Tabs written"})
+                 RUN_LOG_FORMATS, wide=frozenset({"Tabs written"}))
 
 
 RUN_LOG_FORMATS = (T, T, C, C, C, C, C, T, C, T)

@@ -13,8 +13,17 @@ from core.dashboard import dashboard
 from core.display import Privacy
 from core.impact import Impact
 from core.schema import CycleStatus, OutputTab, Severity
-from core.summary import (Table, coaches_table, cycles_table, district_table, equity_table,
-                          hours_by_week_table, issues_table, schools_table, trends_table)
+from core.summary import (
+    Table,
+    coaches_table,
+    cycles_table,
+    district_table,
+    equity_table,
+    hours_by_week_table,
+    issues_table,
+    schools_table,
+    trends_table,
+)
 from core.tables import Dashboard
 from core.validate import Validated
 from reports.render import Email

@@ -13,8 +13,18 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from core.tables import (TONE_FILLS, TONE_FONTS, Chart, ChartKind, Dashboard, Fmt, Highlight,
-                         Table, Tone, column_width)
+from core.tables import (
+    TONE_FILLS,
+    TONE_FONTS,
+    Chart,
+    ChartKind,
+    Dashboard,
+    Fmt,
+    Highlight,
+    Table,
+    Tone,
+    column_width,
+)
 
 PROTECTION = "coaching-impact: this tab is rewritten by the coaching-impact job on every run"
 PIXELS_PER_CHAR = 7
@@ -124,7 +134,7 @@ def width_requests(sheet_id: int, table: Table) -> list[dict[str, Any]]:
 
 
 def highlight_requests(sheet_id: int, table: Table, height: int) -> list[dict[str, Any]]:
-    requests = []
+    requests: list[dict[str, Any]] = []
     for h in table.highlights:
         if h.column not in table.header or height < 2:
             continue

@@ -17,7 +17,7 @@ import math
 import uuid
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -28,9 +28,18 @@ from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab
 from core.summary import Link, Table
 from core.tables import Dashboard, Fig, Fmt, wraps
 from sync.google_api import SHEETS_URL, GoogleConnection, OutcomeUnknown, Unreachable, api_message
-from sync.google_style import (DASHBOARD_COLUMNS, EXTRAS_FIELDS, Extras, chart_ids,
-                               chart_requests, clear_extras, number_format, protect,
-                               read_extras, style_requests)
+from sync.google_style import (
+    DASHBOARD_COLUMNS,
+    EXTRAS_FIELDS,
+    Extras,
+    chart_ids,
+    chart_requests,
+    clear_extras,
+    number_format,
+    protect,
+    read_extras,
+    style_requests,
+)
 
 RUN_MARK = "coaching-impact-last-run"
 METADATA_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
@@ -51,7 +60,7 @@ class SheetInfo:
     rows: int
     columns: int
     owned: bool
-    extras: Extras = Extras()
+    extras: Extras = field(default_factory=Extras)
 
 
 @dataclass(frozen=True)
@@ -218,7 +227,8 @@ def _tab(existing: SheetInfo | None, title: str, height: int, width: int, ids: N
     grid = {"rowCount": height, "columnCount": width, "frozenRowCount": frozen_rows,
             "frozenColumnCount": frozen_columns}
     if existing:
-        return existing.sheet_id, clear_extras(existing.sheet_id, existing.extras, charts) + [
+        return existing.sheet_id, [
+            *clear_extras(existing.sheet_id, existing.extras, charts),
             {"updateSheetProperties": {
                 "properties": {"sheetId": existing.sheet_id, "gridProperties": grid},
                 "fields": "gridProperties(rowCount,columnCount,frozenRowCount,"

@@ -26,9 +26,9 @@ from core.schema import OutputTab, TabKind
 from core.sources import RawTab, SourceProblem
 from core.summary import Link, Table, run_log_table
 from core.tables import Dashboard, Fig
+from sync.common import find_sheet, missing_tab, sheet_values, trim_row
 from sync.workbook_charts import draw_dashboard
 from sync.workbook_style import style_table
-from sync.common import find_sheet, missing_tab, sheet_values, trim_row
 
 OWNER_NAME = "CoachingImpactOwner"
 """Sheet-scoped defined name marking a tab as the job's own (travels with the tab if renamed)."""

@@ -4,6 +4,7 @@ never piled up; charts a person keeps on their own tabs are not the job's to tou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart
@@ -22,7 +23,8 @@ NOTE_FONTS = (Font(bold=True, size=14), Font(italic=True, color="555555"))
 def draw_dashboard(book: Workbook, sheet: Worksheet, board: Dashboard,
                    tables: Sequence[Table]) -> None:
     by_name = {t.name: t for t in tables}
-    for row, font in zip(sheet.iter_rows(min_row=1, max_row=len(NOTE_FONTS)), NOTE_FONTS):
+    for row, font in zip(sheet.iter_rows(min_row=1, max_row=len(NOTE_FONTS)), NOTE_FONTS,
+                         strict=False):
         row[0].font = font
     for chart in board.charts:
         table = by_name[chart.tab]
@@ -41,7 +43,7 @@ def column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-AnyChart = BarChart | LineChart | ScatterChart
+AnyChart: TypeAlias = BarChart | LineChart | ScatterChart
 
 
 def build_chart(chart: Chart, source: Worksheet, table: Table) -> AnyChart:

@@ -14,8 +14,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.tables import (TONE_FILLS, TONE_FONTS, Fmt, Highlight, Table, column_width,
-                         shown_text, wrapped_lines, wraps)
+from core.tables import (
+    TONE_FILLS,
+    TONE_FONTS,
+    Fmt,
+    Highlight,
+    Table,
+    column_width,
+    shown_text,
+    wrapped_lines,
+    wraps,
+)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -69,7 +78,7 @@ def fit_heights(sheet: Worksheet, table: Table) -> None:
     """Rows tall enough for their wrapped text (spreadsheet apps do not all measure it)."""
     widths = [column_width(table, c) - 2 for c in range(len(table.header))]
     sheet.row_dimensions[1].height = LINE_POINTS * max(
-        [wrapped_lines(str(h), w) for h, w in zip(table.header, widths)] or [1])
+        [wrapped_lines(str(h), w) for h, w in zip(table.header, widths, strict=True)] or [1])
     wide = [c for c in range(len(table.header)) if wraps(table, c)]
     for r, row in enumerate(table.rows, start=2):
         lines = max([wrapped_lines(shown_text(row[c], None), widths[c])

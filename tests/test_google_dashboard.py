@@ -57,7 +57,7 @@ def test_the_dashboard_charts_read_the_right_ranges(sheets_api, google_demo):
     run()
     sheets = get(sheets_api, sid)
     charts = sheets["Dashboard"]["charts"]
-    assert len(charts) == 4 and list(sheets)[0] == "Dashboard"
+    assert len(charts) == 4 and next(iter(sheets)) == "Dashboard"
     read = {}
     for chart in charts:
         basic = chart["spec"]["basicChart"]

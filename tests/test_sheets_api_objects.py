@@ -102,7 +102,8 @@ def test_deleting_what_was_added(book):
                 {"addConditionalFormatRule": {"rule": {"ranges": [column(data, 1)], "booleanRule": {
                     "condition": {"type": "NOT_BLANK"}, "format": {}}}}},
                 {"setBasicFilter": {"filter": {"range": column(data, 0)}}}).status_code == 200
-    answer = send({"deleteEmbeddedObject": {"objectId": 7}}, {"deleteBanding": {"bandedRangeId": 3}},
+    answer = send({"deleteEmbeddedObject": {"objectId": 7}},
+                  {"deleteBanding": {"bandedRangeId": 3}},
                   {"deleteProtectedRange": {"protectedRangeId": 4}},
                   {"deleteConditionalFormatRule": {"sheetId": data, "index": 0}},
                   {"clearBasicFilter": {"sheetId": data}})
@@ -114,7 +115,8 @@ def test_deleting_what_was_added(book):
 @pytest.mark.parametrize("request_, message", [
     (lambda ids: chart(ids["Data"], 12345),
      "Invalid requests[0].addChart: No grid with id: 12345"),
-    (lambda ids: chart(ids["Data"], ids["Board"], source={**column(ids["Data"], 1), "sheetId": 999}),
+    (lambda ids: chart(ids["Data"], ids["Board"],
+                       source={**column(ids["Data"], 1), "sheetId": 999}),
      "Invalid requests[0].addChart: No grid with id: 999"),
     (lambda ids: chart(ids["Data"], ids["Board"], source=column(ids["Data"], 1, rows=5000)),
      "Invalid requests[0].addChart: Range ('Data'!B1:B5000) exceeds grid limits. Max rows: 1000, "
@@ -161,7 +163,7 @@ def test_a_second_sheet_protection_and_hiding_every_sheet_are_refused(book):
 
 def test_sheet_objects_survive_the_state_file(book, sheets_api, tmp_path):
     from standins.sheets import state
-    send, get, ids = book
+    send, _, ids = book
     assert send(chart(ids["Data"], ids["Board"], 11), {"updateDimensionProperties": {
         "range": {"sheetId": ids["Data"], "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2},
         "properties": {"pixelSize": 150}, "fields": "pixelSize"}}).status_code == 200

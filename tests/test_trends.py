@@ -32,7 +32,7 @@ def demo():
     config = load_config("config/district.yaml")
     tabs, problems = read_sources(config)
     from main import validation_context
-    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
     data = validate(tabs, validation_context(config, now), config.aliases, problems)
     return compute_impact(data, config.settings, config.district.school_year,
                           parse_week("2026-W47"))

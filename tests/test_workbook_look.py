@@ -129,9 +129,9 @@ def test_data_issues_link_opens_the_source_workbook_at_the_row(book):
 
 
 def test_trends_weeks_add_up_to_the_schools_year_figures(book):
-    trends = [dict(zip(header(book["Trends"]), r))
+    trends = [dict(zip(header(book["Trends"]), r, strict=True))
               for r in book["Trends"].iter_rows(min_row=2, values_only=True)]
-    schools = {r[0]: dict(zip(header(book["Schools"]), r))
+    schools = {r[0]: dict(zip(header(book["Schools"]), r, strict=True))
                for r in book["Schools"].iter_rows(min_row=2, values_only=True)}
     for name, s in schools.items():
         weeks = [t for t in trends if t["School"] == name]

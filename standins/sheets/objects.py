@@ -11,12 +11,14 @@ from Google's answers where they are on record (see README, "Known differences")
 from __future__ import annotations
 
 import copy
-from typing import Any, Optional
+from typing import Any
 
 from .errors import RequestError
 from .formats import normalize_format
 from .model import Ids, Sheet, Spreadsheet
 from .ranges import grid_target, require_sheet
+
+Payload = dict[str, Any]
 
 OBJECT_FIELDS = ("merges", "conditionalFormats", "filterViews", "protectedRanges", "basicFilter",
                  "charts", "bandedRanges")
@@ -56,7 +58,7 @@ def _checked_range(spreadsheet: Spreadsheet, grid_range: Any) -> dict[str, Any]:
 # ---- column and row sizes -----------------------------------------------------------------
 
 
-def update_dimension_properties(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def update_dimension_properties(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     rng = payload.get("range") or {}
     sheet = require_sheet(spreadsheet, rng.get("sheetId"))
     dimension = rng.get("dimension")
@@ -80,7 +82,7 @@ def update_dimension_properties(spreadsheet: Spreadsheet, payload: dict[str, Any
 # ---- basic filter -------------------------------------------------------------------------
 
 
-def set_basic_filter(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def set_basic_filter(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     flt = payload.get("filter") or {}
     stored = _checked_range(spreadsheet, flt.get("range"))
     sheet = require_sheet(spreadsheet, stored["sheetId"])
@@ -88,14 +90,14 @@ def set_basic_filter(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids
                                                         if k in ("sortSpecs", "filterSpecs")}}
 
 
-def clear_basic_filter(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def clear_basic_filter(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     require_sheet(spreadsheet, payload.get("sheetId")).objects.pop("basicFilter", None)
 
 
 # ---- banding ------------------------------------------------------------------------------
 
 
-def add_banding(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> dict[str, Any]:
+def add_banding(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> dict[str, Any]:
     band = copy.deepcopy(payload.get("bandedRange") or {})
     stored = _checked_range(spreadsheet, band.get("range"))
     if not band.get("rowProperties") and not band.get("columnProperties"):
@@ -123,7 +125,7 @@ def _overlap(a: dict[str, Any], b: dict[str, Any], sheet: Sheet) -> bool:
     return ar[0] < br[1] and br[0] < ar[1] and ac[0] < bc[1] and bc[0] < ac[1]
 
 
-def delete_banding(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def delete_banding(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     wanted = int(payload.get("bandedRangeId", -1))
     for sheet, band in _all(spreadsheet, "bandedRanges"):
         if int(band["bandedRangeId"]) == wanted:
@@ -135,7 +137,7 @@ def delete_banding(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) 
 # ---- conditional formatting ---------------------------------------------------------------
 
 
-def add_conditional_format_rule(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def add_conditional_format_rule(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     rule = copy.deepcopy(payload.get("rule") or {})
     ranges = [_checked_range(spreadsheet, r) for r in rule.get("ranges") or []]
     if not ranges:
@@ -143,18 +145,20 @@ def add_conditional_format_rule(spreadsheet: Spreadsheet, payload: dict[str, Any
     if len({r["sheetId"] for r in ranges}) != 1:
         raise RequestError("All ranges of a conditional format rule must be on the same sheet.")
     if ("booleanRule" in rule) == ("gradientRule" in rule):
-        raise RequestError("ConditionalFormatRule must set exactly one of booleanRule or gradientRule.")
+        raise RequestError(
+            "ConditionalFormatRule must set exactly one of booleanRule or gradientRule.")
     if "booleanRule" in rule and not (rule["booleanRule"].get("condition") or {}).get("type"):
         raise RequestError("BooleanCondition must set a type.")
     rule["ranges"] = ranges
     rules = _list(require_sheet(spreadsheet, ranges[0]["sheetId"]), "conditionalFormats")
     index = int(payload.get("index", 0))
     if not 0 <= index <= len(rules):
-        raise RequestError(f"Invalid index {index}: the sheet has {len(rules)} conditional format rules.")
+        raise RequestError(
+            f"Invalid index {index}: the sheet has {len(rules)} conditional format rules.")
     rules.insert(index, normalize_format(rule))
 
 
-def delete_conditional_format_rule(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def delete_conditional_format_rule(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     sheet = require_sheet(spreadsheet, payload.get("sheetId"))
     rules = sheet.objects.get("conditionalFormats", [])
     index = int(payload.get("index", 0))
@@ -166,7 +170,7 @@ def delete_conditional_format_rule(spreadsheet: Spreadsheet, payload: dict[str, 
 # ---- protected ranges ---------------------------------------------------------------------
 
 
-def add_protected_range(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> dict[str, Any]:
+def add_protected_range(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> dict[str, Any]:
     protected = copy.deepcopy(payload.get("protectedRange") or {})
     stored = _checked_range(spreadsheet, protected.get("range"))
     sheet = require_sheet(spreadsheet, stored["sheetId"])
@@ -187,7 +191,7 @@ def _whole_sheet(grid_range: dict[str, Any]) -> bool:
     return set(grid_range) == {"sheetId"}
 
 
-def delete_protected_range(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def delete_protected_range(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     wanted = int(payload.get("protectedRangeId", -1))
     for sheet, item in _all(spreadsheet, "protectedRanges"):
         if int(item["protectedRangeId"]) == wanted:
@@ -199,7 +203,7 @@ def delete_protected_range(spreadsheet: Spreadsheet, payload: dict[str, Any], id
 # ---- merges -------------------------------------------------------------------------------
 
 
-def merge_cells(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def merge_cells(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     stored = _checked_range(spreadsheet, payload.get("range"))
     if payload.get("mergeType", "MERGE_ALL") != "MERGE_ALL":
         raise RequestError("Only MERGE_ALL merges are modelled by the local stand-in.")
@@ -210,16 +214,17 @@ def merge_cells(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> 
     _list(sheet, "merges").append(stored)
 
 
-def unmerge_cells(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def unmerge_cells(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     stored = _checked_range(spreadsheet, payload.get("range"))
     sheet = require_sheet(spreadsheet, stored["sheetId"])
-    sheet.objects["merges"] = [m for m in sheet.objects.get("merges", []) if not _overlap(m, stored, sheet)]
+    sheet.objects["merges"] = [m for m in sheet.objects.get("merges", [])
+                               if not _overlap(m, stored, sheet)]
 
 
 # ---- data validation ----------------------------------------------------------------------
 
 
-def set_data_validation(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def set_data_validation(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     """Stored on each cell of the range (CellData.dataValidation), as Google returns it."""
     target = grid_target(spreadsheet, payload.get("range") or {})
     rule = payload.get("rule")
@@ -236,7 +241,7 @@ def set_data_validation(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: 
 # ---- charts -------------------------------------------------------------------------------
 
 
-def add_chart(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> dict[str, Any]:
+def add_chart(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> dict[str, Any]:
     chart = copy.deepcopy(payload.get("chart") or {})
     spec = chart.get("spec") or {}
     basic = spec.get("basicChart")
@@ -263,22 +268,25 @@ def _sources(basic: dict[str, Any]) -> list[dict[str, Any]]:
 def _check_source(spreadsheet: Spreadsheet, source: dict[str, Any]) -> None:
     target = grid_target(spreadsheet, source)
     if target.r1 - target.r0 != 1 and target.c1 - target.c0 != 1:
-        raise RequestError("ChartSourceRange ranges require all rows or all columns to have length of 1")
+        raise RequestError(
+            "ChartSourceRange ranges require all rows or all columns to have length of 1")
 
 
 def _chart_sheet(spreadsheet: Spreadsheet, position: dict[str, Any]) -> Sheet:
-    overlay: Optional[dict[str, Any]] = position.get("overlayPosition")
+    overlay: dict[str, Any] | None = position.get("overlayPosition")
     if overlay is None:
-        raise RequestError("Only charts with an overlayPosition are modelled by the local stand-in.")
+        raise RequestError(
+            "Only charts with an overlayPosition are modelled by the local stand-in.")
     anchor = overlay.get("anchorCell") or {}
     sheet = require_sheet(spreadsheet, anchor.get("sheetId"))
     row, col = int(anchor.get("rowIndex", 0)), int(anchor.get("columnIndex", 0))
-    grid_target(spreadsheet, {"sheetId": sheet.sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
-                              "startColumnIndex": col, "endColumnIndex": col + 1})
+    grid_target(spreadsheet, {"sheetId": sheet.sheet_id, "startRowIndex": row,
+                              "endRowIndex": row + 1, "startColumnIndex": col,
+                              "endColumnIndex": col + 1})
     return sheet
 
 
-def delete_embedded_object(spreadsheet: Spreadsheet, payload: dict[str, Any], ids: Ids) -> None:
+def delete_embedded_object(spreadsheet: Spreadsheet, payload: Payload, ids: Ids) -> None:
     wanted = int(payload.get("objectId", -1))
     for sheet, chart in _all(spreadsheet, "charts"):
         if int(chart["chartId"]) == wanted:
