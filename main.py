@@ -9,7 +9,8 @@
 
 Exit codes: 0 the job did its work (data issues found is still 0); 1 it could not; 2 usage or
 config error; 3 another run holds the lock, so this one did nothing; 4 stopped by SIGTERM or
-Ctrl-C before the run finished (nothing half-written).
+Ctrl-C before the run finished (nothing half-written); 5 it ran, but emails were held because a
+source could not be used (see `python main.py check`).
 """
 from __future__ import annotations
 
@@ -18,24 +19,31 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 
 from cli import console
 from config.loader import load_config
 from config.model import Config
 from core.errors import ConfigError, DeliveryError, JobError
+from core.failures import (Baseline, Failures, affected_schools, full_text, quiet_schools,
+                           schools_named, tab_failures)
 from core.impact import Impact, compute_impact
+from core.schema import TabKind
+from core.sources import FailureKind, RawTab, SourceProblem
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
-from delivery.ledger import ledger_view
+from delivery.ledger import Ledger, ledger_view
 from delivery.oauth import SetupMissing
 from delivery.report import DeliveryReport
-from delivery.sender import check_credentials, preflight, send_emails
+from delivery.sender import check_credentials, hold_outbox, preflight, send_emails
 from delivery.smtp import ServerRefused
+from reports.alert import Held, held_emails, render_alert
+from reports.incomplete import mark_incomplete
+from reports.late import mark_late
 from reports.context import district_context, school_contexts
 from reports.outbox import write_outbox
-from reports.render import Email, render_all, render_district
+from reports.render import DISTRICT_SUMMARY, Email, render_all, render_district
 from reports.tabs import summary_tables
 from scheduler.clock import Clock, utc_now
 from scheduler.history import RunKind
@@ -43,11 +51,22 @@ from scheduler.lock import Locked
 from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
+from sync.baseline import load_baseline, record_baseline
 from sync.common import rows_held
 from sync.google_api import GoogleConnection
 from sync.sources import connect_google, describe_output, output_target, read_sources
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED, EXIT_HELD = 0, 1, 2, 3, 4, 5
+
+
+@dataclass
+class Read:
+    """What the sources gave this run, and what could not be used."""
+
+    tabs: list[RawTab]
+    failures: Failures
+    named: dict[str, frozenset[str]]
+    quiet: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -58,63 +77,117 @@ class RunResult:
     emails: list[Email]
     delivered: int
     delivery: DeliveryReport | None = None
+    failures: Failures = field(default_factory=lambda: Failures([], {}))
+    late: list[DeliveryReport] = field(default_factory=list)
+
+    @property
+    def delivered_as(self) -> str:
+        """How the log words `delivered`: an outbox is not a delivery to anyone yet."""
+        method = self.delivery.method if self.delivery else ""
+        return "written to the outbox" if method == "outbox" else "delivered"
 
 
 def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetime,
-             send: bool = True, should_stop: StopCheck = never) -> RunResult:
+             send: bool = True, should_stop: StopCheck = never,
+             accept_row_counts: bool = False) -> RunResult:
     """The whole job, one step per line. A refresh (send=False) writes the tabs and sends
-    nothing. A stop asked for during a step ends the run before the next one."""
+    nothing but emails held earlier whose sources are usable again. A stop asked for during a
+    step ends the run before the next one."""
     google = connect_google(config)
-    data, impact = compute_week(config, week, now, google, should_stop)
+    data, impact, read = compute_week(config, week, now, google, should_stop,
+                                      accept_row_counts=accept_row_counts)
     between_steps(should_stop)
     console.step("Rendering emails")
     emails = render_emails(config, impact, data)
+    held = held_emails(emails, read.failures)
+    emails += alert_emails(config, week, read, emails, held, now)
     target = output_target(config, google)
-    summary = summary_tables(config, impact, data, emails if send else [], now=now)
+    summary = mark_incomplete(summary_tables(config, impact, data, emails if send else [],
+                                             now=now), read.failures, read.quiet)
     if dry_run:
         console.dry_run(summary.tables, emails, target.describe(), delivery_target(config, week),
                         ledger_view(config, week.label),
-                        len(summary.dashboard.charts) if summary.dashboard else 0)
-        return RunResult(week, data, [], emails, 0)
+                        len(summary.dashboard.charts) if summary.dashboard else 0, held)
+        return RunResult(week, data, [], emails, 0, failures=read.failures)
     between_steps(should_stop)
     console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
     target.write(summary.tables, summary.run_log_entry, summary.dashboard)
-    if not send:
-        return RunResult(week, data, summary.names, emails, 0)
-    between_steps(should_stop)
-    console.step(f"Delivering emails via {delivery_target(config, week)}")
-    delivered = deliver(config, emails, week, now, should_stop=should_stop)
-    require_delivered(delivered, should_stop)
-    return RunResult(week, data, summary.names, emails, delivered.count, delivered)
+    record_baseline(config.path(config.state), read.tabs, read.failures.problems, read.named,
+                    now, accept=accept_row_counts)
+    delivered = None
+    if send:
+        between_steps(should_stop)
+        console.step(f"Delivering emails via {delivery_target(config, week)}")
+        delivered = deliver(config, emails, week, now, held=held, should_stop=should_stop)
+        require_delivered(delivered, should_stop)
+    late = send_held(config, data, read.failures, week, now, should_stop, including=not send)
+    return RunResult(week, data, summary.names, emails, sum(r.count for r in late) + (
+        delivered.count if delivered else 0), delivered, read.failures, late)
 
 
 def send_week(config: Config, week: ReportWeek, *, now: dt.datetime, school: str | None,
               resend: bool, should_stop: StopCheck = never) -> RunResult:
     """`send`: one week's emails (all, or one school's) from freshly computed figures; no tabs
-    are written. With `resend`, sent even if the ledger says they were."""
-    data, impact = compute_week(config, week, now, connect_google(config), should_stop)
+    are written. With `resend`, sent even if the ledger says they were. Emails of schools whose
+    sources cannot be used are held, as in a run."""
+    data, impact, read = compute_week(config, week, now, connect_google(config), should_stop)
     emails = for_school(render_emails(config, impact, data), school)
+    held = held_emails(emails, read.failures)
     between_steps(should_stop)
     console.step(f"Delivering {len(emails)} email(s) via {delivery_target(config, week)}")
-    delivered = deliver(config, emails, week, now, resend=resend, should_stop=should_stop)
+    delivered = deliver(config, emails, week, now, resend=resend, held=held,
+                        should_stop=should_stop)
     require_delivered(delivered, should_stop)
-    return RunResult(week, data, [], emails, delivered.count, delivered)
+    return RunResult(week, data, [], emails, delivered.count, delivered, read.failures)
 
 
 def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
-                 google: GoogleConnection | None, should_stop: StopCheck
-                 ) -> tuple[Validated, Impact]:
-    """Read every source, validate, compute the week's and the year's figures."""
-    console.step("Reading sources")
-    tabs, problems = read_sources(config, google)
-    between_steps(should_stop)
+                 google: GoogleConnection | None, should_stop: StopCheck, *,
+                 accept_row_counts: bool = False) -> tuple[Validated, Impact, Read]:
+    """Read every source, find the ones that cannot be used, validate, compute the week's and
+    the year's figures."""
     with rows_held():
-        console.step("Validating rows")
-        data = validate(tabs, validation_context(config, now), config.aliases, problems)
-        require_rosters(data)
+        data, read = read_and_validate(config, week, now, google, should_stop,
+                                       accept_row_counts=accept_row_counts)
+        require_rosters(data, read.failures)
         between_steps(should_stop)
         console.step(f"Computing impact for {week.label} and the school year to date")
-        return data, compute_impact(data, config.settings, config.district.school_year, week)
+        return data, compute_impact(data, config.settings, config.district.school_year, week), read
+
+
+def read_and_validate(config: Config, week: ReportWeek, now: dt.datetime,
+                      google: GoogleConnection | None, should_stop: StopCheck, *,
+                      accept_row_counts: bool = False) -> tuple[Validated, Read]:
+    """Every source read and every row checked; the source failures found and judged."""
+    console.step("Reading sources")
+    tabs, problems = read_sources(config, google)
+    baseline = load_baseline(config.path(config.state))
+    if accept_row_counts:
+        baseline = Baseline({}, baseline.schools)
+    found = tab_failures(tabs, config.aliases, baseline, config.settings.max_row_drop_pct)
+    between_steps(should_stop)
+    console.step("Validating rows")
+    data = validate(tabs, validation_context(config, now), config.aliases,
+                    problems + [f for f in found if f.kind is not FailureKind.MISSING_COLUMN])
+    return data, judge(config, tabs, problems + found, baseline, data, week)
+
+
+def judge(config: Config, tabs: list[RawTab], problems: list[SourceProblem], baseline: Baseline,
+          data: Validated, week: ReportWeek) -> Read:
+    """Which schools each failure touches (logged at ERROR, each in full), and which schools
+    went quiet this week."""
+    named = schools_named(tabs, config.aliases)
+    known = {**named, **{s: baseline.schools[s] for s in {p.source for p in problems}
+                         if s in baseline.schools}}
+    schools = data.schools["school"].tolist()
+    failures = affected_schools(problems, {s.name: s.school for s in config.sources}, known,
+                                schools)
+    for p in problems:
+        console.error(full_text(p))
+    quiet = [s for s in quiet_schools(data.logs, schools, week) if s not in failures.affected]
+    for school in quiet:
+        console.warning(f"No coaching logged this week at {school} — is the form still linked?")
+    return Read(tabs, failures, named, quiet)
 
 
 def render_emails(config: Config, impact: Impact, data: Validated) -> list[Email]:
@@ -145,25 +218,69 @@ def today(config: Config, now: dt.datetime) -> dt.date:
     return config.district.as_of or now.astimezone(config.district.zone).date()
 
 
-def require_rosters(data: Validated) -> None:
-    if data.schools.empty or data.coaches.empty:
-        raise JobError("No usable rows on the Schools or Coaches tab, so nothing can be "
-                       "reported and the previous summary tabs were left as they were. "
-                       "Fix the problems listed above (see `python main.py check`).")
+def alert_emails(config: Config, week: ReportWeek, read: Read, emails: list[Email],
+                 held: dict[str, str], now: dt.datetime) -> list[Email]:
+    """District staff's alert, when a source failed or a school went quiet."""
+    lines = [Held(e.school, e.to, held[e.school]) for e in emails if e.to and e.school in held]
+    return render_alert(config, week, read.failures, lines, read.quiet, now)
+
+
+def require_rosters(data: Validated, failures: Failures) -> None:
+    if not (data.schools.empty or data.coaches.empty):
+        return
+    rosters = [full_text(p) for p in failures.problems
+               if p.tab_kind in (None, TabKind.SCHOOLS, TabKind.COACHES)]
+    why = (" Because: " + " ".join(rosters)) if rosters else (
+        " `python main.py check` lists every row of those tabs with its problem and fix.")
+    raise JobError("No usable rows on the Schools or Coaches tab, so nothing can be reported, "
+                   "no email was sent and the previous summary tabs were left as they were."
+                   + why)
 
 
 def deliver(config: Config, emails: list[Email], week: ReportWeek, now: dt.datetime, *,
-            resend: bool = False, should_stop: StopCheck = never) -> DeliveryReport:
+            resend: bool = False, held: dict[str, str] | None = None,
+            should_stop: StopCheck = never) -> DeliveryReport:
     """To the outbox folder, or over SMTP or the Gmail API, where the ledger sends each email
-    once."""
+    once. `held` (school → why) are not delivered, and recorded as held."""
     if config.delivery.method in ("smtp", "gmail"):
         return send_emails(config, emails, week.label, now, resend=resend, environ=os.environ,
-                           should_stop=should_stop)
+                           should_stop=should_stop, held=held)
+    report = DeliveryReport("outbox", delivery_target(config, week), week.label)
+    emails = hold_outbox(config, emails, week.label, held or {}, report)
     written = write_outbox(emails, config.path(config.delivery.outbox),
                            sender=config.delivery.sender, reply_to=config.delivery.reply_to,
                            week=week.label, now=now)
-    return DeliveryReport("outbox", delivery_target(config, week), week.label,
-                          written=len(written))
+    report.written = len(written)
+    return report
+
+
+def send_held(config: Config, data: Validated, failures: Failures, week: ReportWeek,
+              now: dt.datetime, should_stop: StopCheck, *, including: bool) -> list[DeliveryReport]:
+    """Emails held by earlier runs whose sources are usable now: each held week's figures
+    computed again and sent, once, those of a week before `week` with a line saying they are
+    late (`including`: the held emails of `week` itself too, for a refresh)."""
+    with Ledger(config.path(config.state)) as ledger:
+        waiting = [e for e in ledger.held() if e.key.week < week.label
+                   or (including and e.key.week == week.label)]
+    reports = []
+    for label in sorted({e.key.week for e in waiting}):
+        schools = {e.key.school for e in waiting if e.key.week == label} - set(failures.affected)
+        if failures and DISTRICT_SUMMARY in schools:
+            schools.discard(DISTRICT_SUMMARY)
+        if not schools:
+            continue
+        then = parse_week(label)
+        impact = compute_impact(data, config.settings, config.district.school_year, then)
+        emails = [e for e in render_emails(config, impact, data) if e.school in schools]
+        if label < week.label:
+            emails = [mark_late(e, then, now) for e in emails]
+        between_steps(should_stop)
+        console.step(f"Sending {len(emails)} email(s) held for {label}, now that their sources "
+                     "can be used")
+        report = deliver(config, emails, then, now, should_stop=should_stop)
+        require_delivered(report, should_stop)
+        reports.append(report)
+    return reports
 
 
 def delivery_target(config: Config, week: ReportWeek) -> str:
@@ -195,11 +312,12 @@ def report_week(config: Config, week: str | None, now: dt.datetime) -> ReportWee
     return parse_week(week) if week else last_full_week(today(config, now))
 
 
-def runner(config: Config, should_stop: StopCheck) -> Runner[RunResult]:
+def runner(config: Config, should_stop: StopCheck, *,
+           accept_row_counts: bool = False) -> Runner[RunResult]:
     """Runs the pipeline under the lock, recording each run in the state database."""
     def job(kind: RunKind, week: ReportWeek, now: dt.datetime, stop: StopCheck) -> RunResult:
         return run_once(config, week, dry_run=False, now=now, send=kind is not RunKind.REFRESH,
-                        should_stop=stop)
+                        should_stop=stop, accept_row_counts=accept_row_counts)
     return Runner(config.path(config.state), job, should_stop)
 
 
@@ -223,10 +341,12 @@ def cmd_run(args: argparse.Namespace, now: dt.datetime) -> int:
         result = run_once(config, week, dry_run=True, now=now)
     else:
         with StopFlag().on_signals() as stop:
-            result = runner(config, stop).run(RunKind.MANUAL, week, now)
+            result = runner(config, stop, accept_row_counts=args.accept_row_counts).run(
+                RunKind.MANUAL, week, now)
     console.run_summary(result.data, result.tabs_written, result.emails, result.delivery,
-                        output=describe_output(config), dry_run=args.dry_run)
-    return EXIT_OK
+                        output=describe_output(config), dry_run=args.dry_run,
+                        failures=result.failures, late=result.late)
+    return EXIT_HELD if result.failures else EXIT_OK
 
 
 def cmd_send(args: argparse.Namespace, now: dt.datetime) -> int:
@@ -244,19 +364,19 @@ def cmd_send(args: argparse.Namespace, now: dt.datetime) -> int:
     with StopFlag().on_signals() as stop:
         result = Runner(config.path(config.state), job, stop).run(RunKind.MANUAL, week, now)
     console.run_summary(result.data, [], result.emails, result.delivery,
-                        output=describe_output(config), dry_run=False)
-    return EXIT_OK
+                        output=describe_output(config), dry_run=False, failures=result.failures)
+    return EXIT_HELD if result.failures else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     config = load_config(args.config)
     console.step(f"Config {args.config or 'config/district.yaml'} is valid")
-    tabs, problems = read_sources(config)
+    week = report_week(config, None, now)
     with rows_held():
-        data = validate(tabs, validation_context(config, now), config.aliases, problems)
-    console.check_summary(config, data)
+        data, read = read_and_validate(config, week, now, connect_google(config), never)
+    console.check_summary(config, data, read.failures, read.quiet, every=args.all)
     check_email(config)
-    return EXIT_OK
+    return EXIT_FAILED if read.failures else EXIT_OK
 
 
 def check_email(config: Config) -> None:
@@ -297,6 +417,10 @@ def parser() -> argparse.ArgumentParser:
     add_week_flag(run)
     run.add_argument("--dry-run", action="store_true",
                      help="read, validate, compute and render; write and send nothing")
+    run.add_argument("--accept-row-counts", action="store_true",
+                     help="take the rows each tab has now as its new count, after rows were "
+                     "removed on purpose (otherwise a tab that lost most of its rows holds the "
+                     "emails that depend on it)")
     run.set_defaults(func=cmd_run)
     send = sub.add_parser("send", parents=[log_flags()],
                           help="send one week's emails again from fresh figures (no tabs "
@@ -312,6 +436,8 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[log_flags()],
                            help="validate the config and every source; write nothing")
     check.add_argument("--config", help="config file (default: config/district.yaml)")
+    check.add_argument("--all", action="store_true",
+                       help="list every data issue (by default the first 20 of each group)")
     check.set_defaults(func=cmd_check)
     schedule = sub.add_parser("schedule", parents=[log_flags()],
                               help="keep running: refresh the tabs and send the weekly emails "

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from config.model import Config
+from core.failures import EVERY_SCHOOL, Failures, full_text, plural
 from core.issues import KIND_LABELS
 from core.schema import Severity
 from core.summary import Table
@@ -51,6 +52,15 @@ def error(text: str) -> None:
     log.error(text)
 
 
+def warning(text: str) -> None:
+    log.warning(text)
+
+
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """'1 error', '2 errors'."""
+    return f"{n} {plural(n, word, many)}"
+
+
 def banner(config: Config, week: ReportWeek, *, dry_run: bool) -> None:
     mode = " (dry run: nothing will be written or sent)" if dry_run else ""
     say(f"{config.district.name} — report week {week.label} ({week.title}){mode}")
@@ -68,12 +78,31 @@ def rows_block(data: Validated) -> None:
     t = data.totals
     errors, warnings = _issue_counts(data)
     say(f"  {'all':<14}{t.read:>8}{t.valid:>8}{t.flagged:>9}   "
-        f"({errors} errors: rows left out; {warnings} warnings: rows kept)")
+        f"({counted(errors, 'error')}: rows left out; {counted(warnings, 'warning')}: rows kept)")
+
+
+def failures_block(failures: Failures) -> None:
+    """Every source failure in full, and whose emails it holds: the first thing to read."""
+    if not failures:
+        return
+    n = len(failures.problems)
+    say(f"Sources that could not be used ({n}): the emails of the schools that depend on "
+        f"{'it' if n == 1 else 'them'} are held until {'it is' if n == 1 else 'they are'} "
+        "fixed")
+    for p in failures.problems:
+        schools = [s for s, ps in failures.affected.items() if p in ps]
+        say(f"  {full_text(p)}")
+        say(f"      affects: {', '.join(schools) if schools else EVERY_SCHOOL}")
 
 
 def run_summary(data: Validated, tabs: list[str], emails: list[Email],
-                delivery: DeliveryReport | None, *, output: str, dry_run: bool) -> None:
+                delivery: DeliveryReport | None, *, output: str, dry_run: bool,
+                failures: Failures | None = None,
+                late: list[DeliveryReport] | None = None) -> None:
     say()
+    if failures:
+        failures_block(failures)
+        say()
     say("Run summary")
     rows_block(data)
     if not dry_run and tabs:
@@ -81,24 +110,33 @@ def run_summary(data: Validated, tabs: list[str], emails: list[Email],
         say(f"                 in {output}")
     if not dry_run and delivery:
         delivery_block(delivery)
+    for report in late or []:
+        say(f"  held earlier, for {report.week}:")
+        delivery_block(report)
     unsent = [e.school for e in emails if not e.to]
     if unsent:
         say(f"  no email for:  {', '.join(unsent)} (no valid principal email on the Schools tab)")
     if len(data.issues):
-        say("  data issues:   see the Data Issues tab; each row says where and how to fix it")
+        say("  data issues:   " + ("`python main.py check` lists each one (a dry run writes no "
+                                   "Data Issues tab)" if dry_run else
+                                   "see the Data Issues tab; each row says where and how to fix "
+                                   "it (or run `python main.py check`)"))
 
 
 def delivery_block(report: DeliveryReport) -> None:
     """What was sent, and each email that needs a person: failed, refused, unknown, waiting."""
     if report.method == "outbox":
-        say(f"  emails:        {report.written} written to {report.where} "
+        say(f"  emails:        {report.written} written to the outbox {report.where} "
             f"(open index.html to preview)")
+        held_lines(report)
         return
     counts = [(len(report.sent), "sent"), (len(report.already_sent), "already sent"),
               (len(report.failed), "failed"), (len(report.unknown), "unknown"),
-              (len(report.refused), "refused"), (len(report.waiting), "not sent yet")]
+              (len(report.refused), "refused"), (len(report.held), "held"),
+              (len(report.waiting), "not sent yet")]
     say(f"  emails:        {', '.join(f'{n} {what}' for n, what in counts if n) or 'none'} "
         f"({'SMTP ' if report.method == 'smtp' else ''}{report.where})")
+    held_lines(report)
     for line in report.failed:
         say(f"  failed:        {line.school} <{line.recipient}>: {line.detail}")
     for line in report.refused:
@@ -120,8 +158,17 @@ def delivery_block(report: DeliveryReport) -> None:
             f"send them; nothing already sent is sent twice.")
 
 
+def held_lines(report: DeliveryReport) -> None:
+    for line in report.held:
+        say(f"  held:          {line.school} <{line.recipient}>: {line.detail}")
+    if report.held:
+        say(f"                 Fix the sources above; the next run (or python main.py send "
+            f"--week {report.week}) sends them, once.")
+
+
 def dry_run(tables: list[Table], emails: list[Email], output: str, via: str,
-            ledger: Mapping[tuple[str, str], str] | None = None, charts: int = 0) -> None:
+            ledger: Mapping[tuple[str, str], str] | None = None, charts: int = 0,
+            held: Mapping[str, str] | None = None) -> None:
     """`ledger`: (school, recipient) → status, for emails an SMTP run would skip."""
     say()
     say("Dry run: nothing was written or sent. A real run would:")
@@ -134,27 +181,56 @@ def dry_run(tables: list[Table], emails: list[Email], output: str, via: str,
         where = f"to {e.to}" if e.to else "to nobody (no principal email)"
         status = (ledger or {}).get((e.school, (e.to or "").lower()))
         skip = f" (skip: the ledger says {status})" if status in ("sent", "unknown") else ""
+        if e.school in (held or {}):
+            skip = f" (held: {(held or {})[e.school]})"
         say(f"  deliver '{e.subject}' {where} via {via}{skip}")
 
 
-def check_summary(config: Config, data: Validated) -> None:
+MAX_PER_GROUP = 20
+
+
+def check_summary(config: Config, data: Validated, failures: Failures, quiet: list[str], *,
+                  every: bool = False) -> None:
+    """Source failures in full first; then the row issues by source and coach, each with its
+    message; then the counts. What any message pointing at `check` refers to is here."""
+    say()
+    if failures:
+        failures_block(failures)
+    else:
+        say("Every source could be used.")
+    for school in quiet:
+        say(f"  warning: no coaching logged this week at {school} — is the form still linked?")
+    rows = data.issues[data.issues["row"].notna()]
+    say()
+    if rows.empty:
+        say("No data issues in the rows.")
+    else:
+        say(f"Data issues by source and coach ({counted(len(rows), 'issue')}; coaches fix their "
+            "own rows)")
+        issue_groups(rows, every)
     say()
     say("Rows per tab kind")
     rows_block(data)
-    issues = data.issues
-    if issues.empty:
-        say("\nNo data issues. Everything is ready for a run.")
-        return
-    say("\nData issues per source")
-    _grouped(issues, ["source", "tab"])
-    say("\nData issues per coach (coaches fix their own rows)")
-    _grouped(issues.assign(coach=issues["coach"].replace("", "(no coach: roster or "
-                                                          "source problem)")), ["coach"])
-    say("\nRun `python main.py run --once` to write them all to the Data Issues tab.")
+    say()
+    if failures:
+        say("Fix the sources above first: until then the emails that depend on them are held.")
+    elif rows.empty:
+        say("Everything is ready for a run.")
+    else:
+        say("Run `python main.py run --once` to write them all to the Data Issues tab too.")
 
 
-def _grouped(issues: pd.DataFrame, by: list[str]) -> None:
-    table = issues.groupby(by)["severity"].value_counts().unstack(fill_value=0)
-    for key, row in table.iterrows():
-        label = " › ".join(key) if isinstance(key, tuple) else key
-        say(f"  {label}: {row.get('error', 0)} errors, {row.get('warning', 0)} warnings")
+def issue_groups(rows: pd.DataFrame, every: bool) -> None:
+    grouped = rows.assign(coach=rows["coach"].replace("", "(no coach)"))
+    for (source, tab, coach), group in grouped.groupby(["source", "tab", "coach"], sort=False):
+        errors = int((group["severity"] == Severity.ERROR.value).sum())
+        say(f"  {source} › {tab} › {coach}: {counted(errors, 'error')}, "
+            f"{counted(len(group) - errors, 'warning')}")
+        shown = group if every else group.head(MAX_PER_GROUP)
+        for issue in shown.itertuples(index=False):
+            value = f" '{issue.value}'" if issue.value else ""
+            say(f"    row {issue.row}, {issue.column}{value}: {issue.severity}: "
+                f"{issue.message}")
+        if len(group) > len(shown):
+            say(f"    … and {len(group) - len(shown)} more (`python main.py check --all` "
+                "lists every one)")

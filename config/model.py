@@ -154,6 +154,9 @@ class Settings(Strict):
     level_scores: dict[str, float] = {}
     """Level labels teachers type instead of numbers, e.g. {"Not yet": 1, "Exceeding": 4}."""
     benchmarks: dict[Stage, Benchmark] = Field(default_factory=_default_benchmarks)
+    max_row_drop_pct: Percent = 50
+    """A tab that lost more than this share of the rows the last successful run read from it
+    is a source failure: the emails that depend on it are held."""
 
     @model_validator(mode="after")
     def _days(self) -> "Settings":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from core.schema import TabKind
@@ -29,10 +30,27 @@ class RawTab:
     """A URL to the tab that a cell reference can be appended to (Google sources)."""
 
 
+class FailureKind(StrEnum):
+    """Why a source could not be used (see `core.failures`)."""
+
+    MISSING = "missing"  # a workbook that is not there; a spreadsheet not found
+    UNREADABLE = "unreadable"  # not an .xlsx, or an API answer other than 403/404
+    NOT_SHARED = "not shared"
+    UNREACHABLE = "unreachable"  # Google did not answer, after retries
+    MISSING_TAB = "tab missing"
+    MISSING_COLUMN = "required column missing"
+    EMPTY = "no rows"
+    ROWS_DROPPED = "far fewer rows"
+
+
 @dataclass(frozen=True)
 class SourceProblem:
-    """A source or tab that could not be read at all; reported as one data issue."""
+    """A source or tab that could not be used at all: a source failure (see `core.failures`),
+    and one data issue."""
 
     source: str
     tab: str
     message: str
+    kind: FailureKind = FailureKind.UNREADABLE
+    tab_kind: TabKind | None = None
+    """The kind of data the tab holds, when the failure is one tab's (None: the whole source)."""

@@ -4,13 +4,17 @@ One row per (week, school, recipient) in table `emails`, moving
 
     planned → sending → unknown → sent
                       ↘        ↘ failed
+    held ↗ (and back to held while its source still cannot be used)
 
 - `sending`: claimed by a run; the message has not been handed over yet (the final "." of
   DATA not written), so it cannot have been delivered and may be sent again.
 - `unknown`: the whole message is with the server and its reply has not come back. If the run
   dies or the connection drops here, nobody knows whether it was delivered; it is never sent
   again automatically (only by `send --resend`).
-- `sent`: the server accepted it. `failed`: the server refused it, or gave up on it; it was not
+- `held`: not sent on purpose, because a source its figures depend on could not be used (the
+  reason is in `detail`). Once the source is usable again, a run sends it like a planned one.
+  A held email that was already sent earlier stays sent.
+- `sent`: the server accepted it (or, in outbox mode, it was written to the outbox). `failed`: the server refused it, or gave up on it; it was not
   delivered, so a later run tries again.
 
 Every change is one short transaction, committed before the next step on the wire, so the file
@@ -37,11 +41,12 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
     SENT = "sent"
     FAILED = "failed"
+    HELD = "held"
 
 
 Clock = Callable[[], dt.datetime]
 
-RETRYABLE = (Status.PLANNED, Status.SENDING, Status.FAILED)
+RETRYABLE = (Status.PLANNED, Status.SENDING, Status.FAILED, Status.HELD)
 """States that prove the message was not delivered: a run may (re)send them."""
 
 SCHEMA = """
@@ -52,7 +57,7 @@ CREATE TABLE IF NOT EXISTS emails (
     message_id TEXT NOT NULL,
     subject    TEXT NOT NULL,
     status     TEXT NOT NULL CHECK (status IN
-                   ('planned', 'sending', 'unknown', 'sent', 'failed')),
+                   ('planned', 'sending', 'unknown', 'sent', 'failed', 'held')),
     detail     TEXT NOT NULL DEFAULT '',
     refused    TEXT NOT NULL DEFAULT '',
     attempts   INTEGER NOT NULL DEFAULT 0,
@@ -105,6 +110,18 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # a committed 'unknown' survives power loss
         self.db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} COMMIT;")
+        self._allow_held()
+
+    def _allow_held(self) -> None:
+        """A state file from before `held` existed has a CHECK that refuses it: the table is
+        copied into one that allows it, in one transaction."""
+        sql = self.db.execute("SELECT sql FROM sqlite_master WHERE name = 'emails'").fetchone()
+        if sql and "'held'" in sql[0]:
+            return
+        create = SCHEMA.split(";")[0].replace("IF NOT EXISTS ", "")
+        self.db.executescript(f"BEGIN IMMEDIATE; ALTER TABLE emails RENAME TO emails_before_held;"
+                              f" {create}; INSERT INTO emails SELECT * FROM emails_before_held;"
+                              " DROP TABLE emails_before_held; COMMIT;")
 
     def __enter__(self) -> "Ledger":
         return self
@@ -148,6 +165,26 @@ class Ledger:
             if done:
                 self._event(key, Status.SENDING, "resend" if resend else "")
         return bool(done)
+
+    def hold(self, key: Key, message_id: str, subject: str, reason: str) -> Entry:
+        """Held because a source it depends on could not be used; an email already sent (or
+        whose outcome is unknown) is left as it is."""
+        entry = self.plan(key, message_id, subject)
+        if entry.status in RETRYABLE and (entry.status, entry.detail) != (Status.HELD, reason):
+            self._move(key, Status.HELD, reason)
+            entry = self.get(key) or entry
+        return entry
+
+    def held(self) -> list[Entry]:
+        """Every held email, oldest week first."""
+        rows = self.db.execute(
+            "SELECT week, school, recipient, status, detail, refused, attempts, sends, "
+            "updated_at FROM emails WHERE status = 'held' ORDER BY week, school, recipient")
+        return [_entry(r) for r in rows]
+
+    def written(self, key: Key, detail: str) -> None:
+        """Outbox mode: the email was written to the outbox (which is its delivery)."""
+        self._move(key, Status.SENT, detail, sends=1)
 
     def handed_over(self, key: Key) -> None:
         """Called just before the end of DATA is written: from here on, the outcome is unknown

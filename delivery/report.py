@@ -25,6 +25,8 @@ class DeliveryReport:
     failed: list[Line] = field(default_factory=list)
     unknown: list[Line] = field(default_factory=list)
     refused: list[Line] = field(default_factory=list)
+    held: list[Line] = field(default_factory=list)
+    """Not sent on purpose: a source the school's figures depend on could not be used."""
     waiting: list[Line] = field(default_factory=list)
     """Not tried, because sending stopped (see `stopped`); the next run sends them."""
     stopped: str = ""

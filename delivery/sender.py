@@ -22,7 +22,7 @@ from config.model import Config
 from core.errors import DeliveryError
 from delivery import gmail, smtp
 from delivery.gmail import GmailConnection
-from delivery.ledger import Key, Ledger, Status
+from delivery.ledger import Key, Ledger, Status, peek
 from delivery.oauth import SetupMissing
 from delivery.report import DeliveryReport, Line
 from delivery.smtp import Connection, Outcome, Result, Server, ServerUnavailable, login_for
@@ -63,15 +63,18 @@ class Outgoing:
 
 def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime, *,
                 resend: bool = False, environ: Mapping[str, str],
+                held: Mapping[str, str] | None = None,
                 sleep: Callable[[float], None] = time.sleep,
                 should_stop: Callable[[], bool] = lambda: False,
                 clock: Callable[[], float] = time.time) -> DeliveryReport:
-    """Send what the ledger has not sent (with `resend`: these emails regardless). A stop asked
-    for is honoured between two emails."""
+    """Send what the ledger has not sent (with `resend`: these emails regardless), except the
+    `held` ones (school → why), which are recorded as held. A stop asked for is honoured
+    between two emails."""
     connection = transport(config, environ, clock, sleep)
     report = DeliveryReport(config.delivery.method, connection.label, week)
     with Ledger(config.path(config.state)) as ledger:
-        due = plan(ledger, outgoing(config, emails, week, now), report, resend=resend)
+        items = hold(ledger, outgoing(config, emails, week, now), held or {}, report)
+        due = plan(ledger, items, report, resend=resend)
         try:
             for item in due:
                 if not report.stopped and should_stop():
@@ -150,6 +153,44 @@ def outgoing(config: Config, emails: list[Email], week: str, now: dt.datetime) -
         except (ValueError, TypeError) as exc:  # the email package refuses a header
             items.append(Outgoing(key, mail, b"", f"the email could not be built: {exc}"))
     return items
+
+
+def hold(ledger: Ledger, items: list[Outgoing], held: Mapping[str, str],
+         report: DeliveryReport) -> list[Outgoing]:
+    """Record the emails of schools whose sources could not be used as held (whatever the
+    delivery method); return the others. An email sent before the source broke stays sent."""
+    rest = []
+    for item in items:
+        reason = held.get(item.email.school)
+        if reason is None:
+            rest.append(item)
+            continue
+        entry = ledger.hold(item.key, message_id(item.key.week, item.email.key,
+                                                 item.key.recipient), item.email.subject, reason)
+        if entry.status is Status.HELD:
+            report.held.append(item.line(reason))
+            log.warning("Email for %s <%s> held: %s", item.email.school, item.key.recipient,
+                        reason)
+        else:
+            rest.append(item)
+    return rest
+
+
+def hold_outbox(config: Config, emails: list[Email], week: str, held: Mapping[str, str],
+                report: DeliveryReport) -> list[Email]:
+    """Outbox mode: the same held bookkeeping in the ledger; returns the emails to write. Emails
+    held by an earlier run and written now are marked as delivered."""
+    if not held and Status.HELD not in peek(config.path(config.state), week).values():
+        return emails  # nothing held, now or before: the outbox keeps no ledger
+    items = [Outgoing(Key.of(week, e.school, e.to), e, b"") for e in emails if e.to]
+    with Ledger(config.path(config.state)) as ledger:
+        rest = hold(ledger, items, held, report)
+        for item in rest:
+            entry = ledger.get(item.key)
+            if entry is not None and entry.status is Status.HELD:
+                ledger.written(item.key, "written to the outbox")
+    free = {id(i.email) for i in rest}
+    return [e for e in emails if not e.to or id(e) in free]
 
 
 def plan(ledger: Ledger, items: list[Outgoing], report: DeliveryReport, *,

@@ -35,9 +35,10 @@ class Outcome(StrEnum):
     ISSUES = "ok, with data issues"
     FAILED = "failed"
     STOPPED = "stopped"  # SIGTERM or Ctrl-C between steps
+    HELD = "emails held"  # it ran, but a source could not be used: emails held, exit code 5
 
 
-ATTEMPTED = (Outcome.OK, Outcome.ISSUES, Outcome.FAILED)
+ATTEMPTED = (Outcome.OK, Outcome.ISSUES, Outcome.FAILED, Outcome.HELD)
 """Outcomes that settle a scheduled slot: it is not run again by a catch-up. A stopped run, or one
 whose process died, did not settle it."""
 
@@ -122,6 +123,8 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def outcome_of(result: Finished) -> Outcome:
+    if getattr(result, "failures", None):
+        return Outcome.HELD
     return Outcome.ISSUES if len(result.data.issues) else Outcome.OK
 
 
@@ -152,6 +155,11 @@ class History:
             t = result.data.totals
             figures = (t.read, t.valid, t.flagged, ", ".join(result.tabs_written),
                        result.delivered)
+            failures = getattr(result, "failures", None)
+            if failures and error is None:  # what `status` shows under a held run
+                error = "Sources that could not be used: " + "; ".join(
+                    f"{p.source}{f' › {p.tab}' if p.tab else ''} ({p.kind.value})"
+                    for p in failures.problems)
         with self._db() as db:
             db.execute("UPDATE runs SET outcome = ?, finished = ?, rows_read = ?, "
                        "rows_valid = ?, rows_flagged = ?, tabs_written = ?, emails = ?, "

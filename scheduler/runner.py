@@ -59,9 +59,11 @@ class Runner(Generic[R]):
             ended = now + dt.timedelta(seconds=time.monotonic() - began)
             self.history.finish(run_id, outcome_of(result), ended, result)
         t = result.data.totals
-        log.info("Run #%d (%s, %s) finished: %s; %d rows read, %d valid, %d flagged; %d emails "
-                 "delivered", run_id, kind, week.label, outcome_of(result), t.read, t.valid,
-                 t.flagged, result.delivered)
+        n = result.delivered
+        log.info("Run #%d (%s, %s) finished: %s; %d rows read, %d valid, %d flagged; %d email%s "
+                 "%s", run_id, kind, week.label, outcome_of(result), t.read, t.valid,
+                 t.flagged, n, "" if n == 1 else "s",
+                 getattr(result, "delivered_as", "delivered"))
         return result
 
 

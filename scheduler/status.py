@@ -17,9 +17,9 @@ from scheduler.lock import RunLock, lock_path
 
 WeekOf = Callable[[dt.datetime], ReportWeek]
 
-NOT_SENT = ("planned", "sending", "failed", "unknown")
-"""Ledger statuses worth a person's look: pending (planned, sending), failed, or unknown (the
-server may or may not have taken it)."""
+NOT_SENT = ("held", "planned", "sending", "failed", "unknown")
+"""Ledger statuses worth a person's look: held (a source it depends on could not be used),
+pending (planned, sending), failed, or unknown (the server may or may not have taken it)."""
 MAX_EMAIL_LINES = 20
 
 
@@ -121,6 +121,9 @@ def emails_block(state: Path) -> list[str]:
                      + (f": {detail}" if detail else ""))
     if len(rows) > MAX_EMAIL_LINES:
         lines.append(f"  … and {len(rows) - MAX_EMAIL_LINES} more")
+    if any(row[3] == "held" for row in rows):
+        lines.append("  held: not sent because a source it depends on could not be used. Fix "
+                     "it (`python main.py check` shows how); the next run sends them, once.")
     return lines
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.parse import date_to_serial
 from core.schema import TabKind
-from core.sources import SourceProblem
+from core.sources import FailureKind, SourceProblem
 
 
 @contextmanager
@@ -36,7 +36,8 @@ def missing_tab(source: str, title: str, kind: TabKind, names: Sequence[str],
                 where: object) -> SourceProblem:
     return SourceProblem(source, title, (
         f"No tab named '{title}' in {where} (its tabs: {', '.join(names)}). Rename the tab, "
-        f"or set the right name under tabs: {kind.value}: for this source in the config."))
+        f"or set the right name under tabs: {kind.value}: for this source in the config."),
+        FailureKind.MISSING_TAB, kind)
 
 
 def sheet_values(rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[list[Any]]]:

@@ -11,7 +11,7 @@ from gspread.exceptions import APIError
 
 from config.model import Source, spreadsheet_id
 from core.schema import TabKind
-from core.sources import RawTab, SourceProblem
+from core.sources import FailureKind, RawTab, SourceProblem
 from sync.common import find_sheet, missing_tab, sheet_values
 from sync.google_api import SHEETS_URL, GoogleConnection, Unreachable, api_message, quoted
 
@@ -33,11 +33,13 @@ def read_google(conn: GoogleConnection, source: Source
         answer = conn.reader.values_batch_get(sid, [quoted(t) for t in wanted.values()],
                                               params=dict(VALUE_PARAMS))
     except APIError as exc:
-        return [], [SourceProblem(source.name, "", unreadable(conn, source, sid, exc))]
+        return [], [SourceProblem(source.name, "", unreadable(conn, source, sid, exc),
+                                  failure_kind(exc))]
     except Unreachable as exc:
         return [], [SourceProblem(source.name, "", (
             f"Google Sheets did not answer for spreadsheet {sid} ({exc}). The other sources "
-            "were still read; the next run will try again."))]
+            "were still read; the next run will try again, or run it again yourself once "
+            "Google answers."), FailureKind.UNREACHABLE)]
     tabs = [raw_tab(source, kind, title, found.get("values", []), f"{SHEETS_URL}{sid}/edit#gid="
                     f"{sheets[title]}")
             for (kind, title), found in zip(wanted.items(), answer.get("valueRanges", []))]
@@ -66,6 +68,11 @@ def raw_tab(source: Source, kind: TabKind, title: str, values: list[list[Any]],
     header, rows = sheet_values(tuple(r) for r in values)
     return RawTab(source.name, title, kind, header, rows, source.school,
                   dict(source.aliases.get(kind, {})), link)
+
+
+def failure_kind(exc: APIError) -> FailureKind:
+    return {404: FailureKind.MISSING, 403: FailureKind.NOT_SHARED}.get(exc.code,
+                                                                       FailureKind.UNREADABLE)
 
 
 def unreadable(conn: GoogleConnection, source: Source, sid: str, exc: APIError) -> str:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import OutputError, TabOwnershipError
 from core.schema import OutputTab, TabKind
-from core.sources import RawTab, SourceProblem
+from core.sources import FailureKind, RawTab, SourceProblem
 from core.summary import Link, Table, run_log_table
 from core.tables import Dashboard, Fig
 from sync.common import find_sheet, missing_tab, sheet_values, trim_row
@@ -43,10 +43,12 @@ def open_for_reading(path: Path, source: str) -> tuple[Any, SourceProblem | None
     except FileNotFoundError:
         return None, SourceProblem(source, "", f"The workbook {path} does not exist. Check "
                                    "the source's location: in the config (relative paths are "
-                                   "taken from the config file's folder).")
+                                   "taken from the config file's folder).", FailureKind.MISSING)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         return None, SourceProblem(source, "", f"{path} could not be opened as an .xlsx "
-                                   f"workbook ({exc}). Save it as Excel .xlsx.")
+                                   f"workbook ({exc}). Save it as Excel .xlsx (File › Save As › Excel "
+                                   "Workbook) and point location: at that file.",
+                                   FailureKind.UNREADABLE)
 
 
 def read_workbook(path: Path, source: str, tabs: dict[TabKind, str], school: str | None,

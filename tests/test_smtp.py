@@ -165,7 +165,7 @@ def small_emails(tmp_path_factory):
     config = load_config(write_config(tmp_path_factory.mktemp("render")))
     config = config.model_copy(update={"delivery": config.delivery.model_copy(
         update={"cc_coaches": True})})
-    data, impact = compute_week(config, parse_week("2026-W47"), NOW, None, lambda: False)
+    data, impact, _ = compute_week(config, parse_week("2026-W47"), NOW, None, lambda: False)
     return render_emails(config, impact, data)
 
 
