@@ -33,7 +33,8 @@ from core.schema import TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
-from delivery.ledger import Ledger, ledger_view
+from core.words import counted
+from delivery.ledger import held_keys, ledger_view
 from delivery.oauth import SetupMissing
 from delivery.report import DeliveryReport
 from delivery.sender import check_credentials, hold_outbox, preflight, send_emails
@@ -134,7 +135,7 @@ def send_week(config: Config, week: ReportWeek, *, now: dt.datetime, school: str
     emails = for_school(render_emails(config, impact, data), school)
     held = held_emails(emails, read.failures)
     between_steps(should_stop)
-    console.step(f"Delivering {len(emails)} email(s) via {delivery_target(config, week)}")
+    console.step(f"Delivering {counted(len(emails), 'email')} via {delivery_target(config, week)}")
     delivered = deliver(config, emails, week, now, resend=resend, held=held,
                         should_stop=should_stop)
     require_delivered(delivered, should_stop)
@@ -259,12 +260,11 @@ def send_held(config: Config, data: Validated, failures: Failures, week: ReportW
     """Emails held by earlier runs whose sources are usable now: each held week's figures
     computed again and sent, once, those of a week before `week` with a line saying they are
     late (`including`: the held emails of `week` itself too, for a refresh)."""
-    with Ledger(config.path(config.state)) as ledger:
-        waiting = [e for e in ledger.held() if e.key.week < week.label
-                   or (including and e.key.week == week.label)]
+    waiting = [k for k in held_keys(config.path(config.state))
+               if k.week < week.label or (including and k.week == week.label)]
     reports = []
-    for label in sorted({e.key.week for e in waiting}):
-        schools = {e.key.school for e in waiting if e.key.week == label} - set(failures.affected)
+    for label in sorted({k.week for k in waiting}):
+        schools = {k.school for k in waiting if k.week == label} - set(failures.affected)
         if failures and DISTRICT_SUMMARY in schools:
             schools.discard(DISTRICT_SUMMARY)
         if not schools:
@@ -275,7 +275,7 @@ def send_held(config: Config, data: Validated, failures: Failures, week: ReportW
         if label < week.label:
             emails = [mark_late(e, then, now) for e in emails]
         between_steps(should_stop)
-        console.step(f"Sending {len(emails)} email(s) held for {label}, now that their sources "
+        console.step(f"Sending {counted(len(emails), 'email')} held for {label}, now that their sources "
                      "can be used")
         report = deliver(config, emails, then, now, should_stop=should_stop)
         require_delivered(report, should_stop)
@@ -302,10 +302,12 @@ def require_delivered(delivered: DeliveryReport, should_stop: StopCheck) -> None
         between_steps(should_stop)
     error = ConfigError if delivered.setup_missing else DeliveryError  # a set-up step: exit 2
     raise error(
-        (f"sending stopped: {delivered.stopped} {len(delivered.waiting)} email(s) were not "
-         f"sent; once that is fixed, run again and they go out (emails already sent are not "
+        (f"sending stopped: {delivered.stopped} {counted(len(delivered.waiting), 'email')} "
+         f"{'was' if len(delivered.waiting) == 1 else 'were'} not sent; once that is fixed, run "
+         f"again and they go out (emails already sent are not "
          f"sent twice)." if delivered.waiting else
-         f"none of the {delivered.attempted} email(s) tried could be delivered (see above)."))
+         f"none of the {counted(delivered.attempted, 'email')} tried could be delivered (see "
+         "above)."))
 
 
 def report_week(config: Config, week: str | None, now: dt.datetime) -> ReportWeek:

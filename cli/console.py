@@ -14,7 +14,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from config.model import Config
-from core.failures import EVERY_SCHOOL, Failures, full_text, plural
+from core.failures import EVERY_SCHOOL, Failures, full_text
+from core.words import counted
 from core.issues import KIND_LABELS
 from core.schema import Severity
 from core.summary import Table
@@ -54,11 +55,6 @@ def error(text: str) -> None:
 
 def warning(text: str) -> None:
     log.warning(text)
-
-
-def counted(n: int, word: str, many: str | None = None) -> str:
-    """'1 error', '2 errors'."""
-    return f"{n} {plural(n, word, many)}"
 
 
 def banner(config: Config, week: ReportWeek, *, dry_run: bool) -> None:

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from config.model import Config
 from core.errors import ConfigError
+from core.words import counted
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "district.yaml"
 
@@ -28,7 +29,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{file} has {exc.error_count()} problem(s):\n"
+        raise ConfigError(f"{file} has {counted(exc.error_count(), 'problem')}:\n"
                           + "\n".join(_describe(e) for e in exc.errors())) from None
 
 

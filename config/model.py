@@ -65,6 +65,36 @@ class SchoolYear(Strict):
         return self
 
 
+LEGACY_ZONES = {
+    "EST": ("America/New_York", "America/Detroit", "America/Indiana/Indianapolis"),
+    "EST5EDT": ("America/New_York",), "US/Eastern": ("America/New_York",),
+    "US/East-Indiana": ("America/Indiana/Indianapolis",), "US/Michigan": ("America/Detroit",),
+    "CST6CDT": ("America/Chicago",), "US/Central": ("America/Chicago",),
+    "MST": ("America/Denver", "America/Phoenix", "America/Boise"),
+    "MST7MDT": ("America/Denver",), "US/Mountain": ("America/Denver",),
+    "US/Arizona": ("America/Phoenix",), "PST8PDT": ("America/Los_Angeles",),
+    "US/Pacific": ("America/Los_Angeles",), "US/Alaska": ("America/Anchorage",),
+    "US/Hawaii": ("Pacific/Honolulu",), "HST": ("Pacific/Honolulu",),
+    "US/Aleutian": ("America/Adak",), "US/Samoa": ("Pacific/Pago_Pago",),
+}
+"""Legacy names tzdata still accepts, and the IANA names a district most likely means."""
+_IANA_AREAS = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/",
+               "Australia/", "Europe/", "Indian/", "Pacific/")
+
+
+def legacy_zone(value: str) -> str | None:
+    """Why a legacy zone name is refused, with the IANA names that fit; None for a proper one.
+    `EST` and `MST` are fixed offsets with no daylight saving: a New York or Denver district's
+    weeks would start an hour off for half the year."""
+    if value.startswith(_IANA_AREAS) or value in ("UTC", "Etc/UTC"):
+        return None
+    fits = LEGACY_ZONES.get(value, ())
+    fixed = " has no daylight saving, so the district's weeks would shift an hour for half " \
+        "the year;" if value in ("EST", "MST", "HST") else " is a legacy name;"
+    names = " or ".join(fits) if fits else "a Region/City name such as America/Chicago"
+    return f"time zone '{value}'{fixed} use the IANA name for the district's city: {names}"
+
+
 class District(Strict):
     name: str = Field(min_length=1)
     time_zone: str = "America/New_York"
@@ -80,6 +110,8 @@ class District(Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{value}'; use an IANA name such as "
                              "America/Chicago") from None
+        if legacy_zone(value):
+            raise ValueError(legacy_zone(value))
         return value
 
     @property

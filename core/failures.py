@@ -16,6 +16,7 @@ from core.headers import match_headers, missing_required
 from core.schema import Field, TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from core.weeks import Window
+from core.words import plural
 
 EVERY_SCHOOL = "every school"
 
@@ -97,11 +98,6 @@ def missing_columns(raw: RawTab, missing: list[Field]) -> str:
     return (f"Required {plural(len(missing), 'column')} not found, so the tab was not used. "
             f"Expected: {wanted}. Found: {headers}. Rename the header back, or add the header "
             f"you use to the config under aliases: {raw.kind.value}: {first.name}: [\"...\"].")
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 row', '2 rows': the word only, for the caller to put the number beside."""
-    return word if n == 1 else (many or f"{word}s")
 
 
 def schools_named(tabs: Iterable[RawTab], aliases: Mapping[TabKind, Mapping[str, Sequence[str]]]

@@ -267,6 +267,21 @@ def peek(path: Path, week: str) -> dict[Key, Status]:
     return {Key(week, school, rcpt): Status(status) for school, rcpt, status in rows}
 
 
+def held_keys(path: Path) -> list[Key]:
+    """Every held email, oldest week first, read only (nothing created when there is none)."""
+    if not path.exists():
+        return []
+    db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=15)
+    try:
+        rows = db.execute("SELECT week, school, recipient FROM emails WHERE status = 'held' "
+                          "ORDER BY week, school, recipient").fetchall()
+    except sqlite3.OperationalError:  # no emails table yet
+        rows = []
+    finally:
+        db.close()
+    return [Key(*row) for row in rows]
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

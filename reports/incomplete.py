@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from core.failures import Failures, plural, quiet_message, where
+from core.failures import Failures, quiet_message, where
+from core.words import plural
 from core.schema import OutputTab
 from core.summary import Table
 from reports.tabs import SummaryTabs

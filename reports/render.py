@@ -9,6 +9,7 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from config.model import Recipient
+from core.words import counted
 from reports.context import DistrictContext, SchoolContext
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -29,9 +30,11 @@ class Email:
 @functools.cache
 def environment() -> Environment:
     """One per process: compiling the templates is most of the rendering time."""
-    return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                       autoescape=select_autoescape(["html"]), trim_blocks=False,
-                       keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html"]), trim_blocks=False,
+                      keep_trailing_newline=True)
+    env.filters["counted"] = counted  # {{ n|counted("row") }}: "1 row", "2 rows"
+    return env
 
 
 _INLINER = css_inline.CSSInliner(keep_style_tags=True)

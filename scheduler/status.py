@@ -33,6 +33,9 @@ def status_report(config: Config, now: dt.datetime, week_of: WeekOf,
              f"state file: {state}", *scheduler_line(History(state), zone), ""]
     lines += runs_block(History(state).recent(limit), zone, running, lock)
     lines += ["", *next_block(config.schedule, zone, now, week_of)]
+    if config.district.as_of:
+        lines.append(f"  (district.as_of pins today to {config.district.as_of}, so every run "
+                     f"reports {week_of(now).label}; leave it out for a real district)")
     lines += ["", *emails_block(state)]
     return lines
 

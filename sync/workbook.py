@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.errors import OutputError, TabOwnershipError
 from core.schema import OutputTab, TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
+from core.words import plural
 from core.summary import Link, Table, run_log_table
 from core.tables import Dashboard, Fig
 from sync.common import find_sheet, missing_tab, sheet_values, trim_row
@@ -146,7 +147,7 @@ def check_ownership(book: Workbook, tables: Sequence[Table], path: Path) -> None
     if clashes:
         names = ", ".join(f"'{c}'" for c in clashes)
         raise TabOwnershipError(
-            f"{path} already has tab(s) {names} that this job did not create, so nothing was "
+            f"{path} already has {plural(len(clashes), 'tab')} {names} that this job did not create, so nothing was "
             "written. Rename those tabs, or set output: location: to another workbook.")
 
 

@@ -64,3 +64,26 @@ def test_every_exit_code_is_documented():
     assert codes == {0, 1, 2, 3, 4, 5}
     for code in codes:
         assert f"`{code}`" in README and f" {code} " in main.__doc__, code
+
+
+def test_the_readme_sample_output_is_what_the_demo_prints(tmp_path, capsys):
+    """The demo run as the README shows it: every stdout line as printed, every log line's
+    message (the time stamps differ), paths shown as /…/out/."""
+    import datetime as dt
+
+    import main
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "out").mkdir()
+    config = tmp_path / "district.yaml"
+    config.write_text((root / "config" / "district.yaml").read_text()
+                      .replace("../demo/data/", f"{root}/demo/data/")
+                      .replace("../out/", f"{tmp_path}/out/"))
+    now = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+    assert main.main(["run", "--once", "--config", str(config)], now=now) == 0
+    out, err = capsys.readouterr()
+    block = README.split("$ .venv/bin/python main.py run --once\n", 1)[1].split("```", 1)[0]
+    stamp = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ")
+    shown = [line.replace("/…/", f"{tmp_path}/") for line in block.splitlines()]
+    assert [stamp.sub("", line) for line in shown if stamp.match(line)] == \
+        [stamp.sub("", line) for line in err.splitlines() if stamp.match(line)]
+    assert [line for line in shown if not stamp.match(line)] == out.splitlines()

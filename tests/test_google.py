@@ -376,16 +376,18 @@ def test_a_service_account_gets_the_narrowest_scopes_and_is_named_in_hints(monke
         conn.share_hint("a Viewer")
 
 
-def test_an_unshared_source_is_one_issue_and_the_rest_of_the_run_goes_on(sheets_api, tmp_path,
-                                                                         monkeypatch):
+def test_an_unshared_source_holds_its_school_and_the_rest_of_the_run_goes_on(sheets_api, tmp_path,
+                                                                           monkeypatch):
     monkeypatch.setenv("SHEETS_API_TOKEN", TOKEN)
     ids = {p.stem: load_into_standin(sheets_api, p, owner="someone-else" if "hillcrest" in p.stem
                                      else TOKEN)
            for p in sorted((ROOT / "demo" / "data").glob("*.xlsx"))}
     ids["summary"] = sheets_api.create_spreadsheet("Summary", {"Notes": [["hello"]]})
     config = demo_config(tmp_path, ids, sheets_api.url)
-    assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 0
+    assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 5
     issues = sheets_api.values(ids["summary"], "Data Issues")
     mine = [r for r in issues if r[2] == "Hillcrest coaching log"]
     assert len(mine) == 1 and "No permission" in mine[0][8]
-    assert len(list((tmp_path / "outbox" / "2026-W47").glob("*.eml"))) == 7
+    written = sorted(p.name for p in (tmp_path / "outbox" / "2026-W47").glob("*.eml"))
+    assert len(written) == 7 and "hillcrest-middle-school.eml" not in written
+    assert [n for n in written if n.startswith("source-alert-")]  # the staff alert, in the outbox

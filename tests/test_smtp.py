@@ -219,7 +219,7 @@ def test_every_email_refused_exits_1(district, server, capsys):
     for who in (PAT, KIM):
         server.mailbox.rcpt_replies[who] = deque(["550 5.7.1 Relaying denied"])
     assert run("run", "--once", "--config", str(district)) == 1
-    assert "none of the 2 email(s) tried could be delivered" in capsys.readouterr().err
+    assert "none of the 2 emails tried could be delivered" in capsys.readouterr().err
 
 
 def test_a_refused_cc_is_reported_and_the_others_get_the_email(district, server, deliver,
@@ -277,7 +277,7 @@ def test_cli_exits_1_when_emails_wait(district, server, capsys, deliver):
     assert run("run", "--once", "--config", str(district)) == 1
     captured = capsys.readouterr()
     assert f"Could not use the mail server 127.0.0.1:{server.port}" in captured.err
-    assert "2 email(s) were not sent; once that is fixed, run again" in captured.err
+    assert "2 emails were not sent; once that is fixed, run again" in captured.err
     assert statuses(district) == {PAT: Status.PLANNED, KIM: Status.PLANNED}
     server.mailbox.refuse_sessions = False
     assert len(deliver(district).sent) == 2
