@@ -26,7 +26,9 @@ def run(*args):
 
 def test_run_once_writes_tabs_and_one_email_per_school(district, capsys):
     assert run("run", "--once", "--config", str(district)) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "finished: ok, with data issues; 54 rows read, 51 valid, 3 flagged; 2 emails written " \
+        "to the outbox" in err  # not "delivered": nobody has them yet
     assert "Run summary" in out and "2 written to" in out
     assert re.search(r"all\s+54\s+51\s+3", out)
     book = load_workbook(district.parent / "summary.xlsx")
@@ -51,6 +53,8 @@ def test_dry_run_writes_and_sends_nothing(district, capsys):
     assert "Dry run: nothing was written or sent" in out
     assert "write tab 'Data Issues' (3 rows)" in out
     assert "draw tab 'Dashboard' (4 charts from the tabs below)" in out
+    assert "`python main.py check` lists each one (a dry run writes no Data Issues tab)" in out
+    assert "see the Data Issues tab" not in out
     assert "to pat@alpha.example" in out
     assert not (district.parent / "summary.xlsx").exists()
     assert not (district.parent / "outbox").exists()
@@ -70,6 +74,13 @@ def test_check_summarises_issues_per_source_and_coach(district, capsys):
     (("settings:", "setings:"), "setings: unknown key"),
     (("level_scores:", "min_n: ten\n  level_scores:"), "settings.min_n: Input should be a valid"),
     (("time_zone: America/Chicago", "time_zone: Mars/Olympus"), "unknown time zone"),
+    (("time_zone: America/Chicago", "time_zone: EST"),
+     "'EST' has no daylight saving, so the district's weeks would shift an hour for half the "
+     "year; use the IANA name for the district's city: America/New_York"),
+    (("time_zone: America/Chicago", "time_zone: US/Eastern"),
+     "'US/Eastern' is a legacy name; use the IANA name for the district's city: "
+     "America/New_York"),
+    (("time_zone: America/Chicago", "time_zone: CST6CDT"), "America/Chicago"),
     (("  - name: Small district\n", "  - name: Small district\n    backend: dropbox\n"),
      "sources[0].backend"),
     (("output:\n  location:", "outputs:\n  location:"), "outputs: unknown key"),

@@ -139,3 +139,12 @@ def test_the_schedule_section_sets_the_times(district, capsys):
     out = capsys.readouterr().out
     assert "refresh  Mon 2026-11-23 17:00 CST" in out
     assert "weekly   Fri 2026-11-27 15:00 CST  (tabs and emails for 2026-W47)" in out
+
+
+def test_status_says_when_as_of_pins_the_week_of_every_run(district, capsys):
+    assert run("status", "--config", str(district)) == 0
+    assert "(district.as_of pins today to 2026-11-23, so every run reports 2026-W47; leave it " \
+        "out for a real district)" in capsys.readouterr().out
+    district.write_text(district.read_text().replace("  as_of: 2026-11-23\n", ""))
+    assert run("status", "--config", str(district)) == 0
+    assert "pins today" not in capsys.readouterr().out
