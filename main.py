@@ -147,26 +147,33 @@ def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
                  accept_row_counts: bool = False) -> tuple[Validated, Impact, Read]:
     """Read every source, find the ones that cannot be used, validate, compute the week's and
     the year's figures."""
+    tabs, problems = read_all(config, google, should_stop)
     with rows_held():
-        data, read = read_and_validate(config, week, now, google, should_stop,
-                                       accept_row_counts=accept_row_counts)
+        data, read = validate_sources(config, week, now, tabs, problems,
+                                      accept_row_counts=accept_row_counts)
         require_rosters(data, read.failures)
         between_steps(should_stop)
         console.step(f"Computing impact for {week.label} and the school year to date")
         return data, compute_impact(data, config.settings, config.district.school_year, week), read
 
 
-def read_and_validate(config: Config, week: ReportWeek, now: dt.datetime,
-                      google: GoogleConnection | None, should_stop: StopCheck, *,
-                      accept_row_counts: bool = False) -> tuple[Validated, Read]:
-    """Every source read and every row checked; the source failures found and judged."""
+def read_all(config: Config, google: GoogleConnection | None, should_stop: StopCheck
+             ) -> tuple[list[RawTab], list[SourceProblem]]:
     console.step("Reading sources")
-    tabs, problems = read_sources(config, google)
+    found = read_sources(config, google)
+    between_steps(should_stop)
+    return found
+
+
+def validate_sources(config: Config, week: ReportWeek, now: dt.datetime, tabs: list[RawTab],
+                     problems: list[SourceProblem], *, accept_row_counts: bool = False
+                     ) -> tuple[Validated, Read]:
+    """Every row checked; the source failures found (the readers' and the tabs that cannot be
+    trusted) and judged."""
     baseline = load_baseline(config.path(config.state))
     if accept_row_counts:
         baseline = Baseline({}, baseline.schools)
     found = tab_failures(tabs, config.aliases, baseline, config.settings.max_row_drop_pct)
-    between_steps(should_stop)
     console.step("Validating rows")
     data = validate(tabs, validation_context(config, now), config.aliases,
                     problems + [f for f in found if f.kind is not FailureKind.MISSING_COLUMN])
@@ -374,8 +381,9 @@ def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     config = load_config(args.config)
     console.step(f"Config {args.config or 'config/district.yaml'} is valid")
     week = report_week(config, None, now)
+    tabs, problems = read_all(config, connect_google(config), never)
     with rows_held():
-        data, read = read_and_validate(config, week, now, connect_google(config), never)
+        data, read = validate_sources(config, week, now, tabs, problems)
     console.check_summary(config, data, read.failures, read.quiet, every=args.all)
     check_email(config)
     return EXIT_FAILED if read.failures else EXIT_OK

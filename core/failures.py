@@ -68,7 +68,12 @@ def tab_failures(tabs: Sequence[RawTab], aliases: Mapping[TabKind, Mapping[str, 
     for raw in tabs:
         missing = missing_required(raw.kind, match_headers(raw, aliases.get(raw.kind, {})))
         rows, before = data_rows(raw), baseline.rows.get((raw.source, raw.tab))
-        if missing:
+        if rows == 0 and not any(raw.header):
+            found.append(SourceProblem(raw.source, raw.tab, (
+                "The tab is blank: no header row and no data rows (expected a header row, then "
+                f"{raw.kind.value} rows). Check that it was not cleared, or point tabs: at the "
+                "tab that holds the data."), FailureKind.EMPTY, raw.kind))
+        elif missing:
             found.append(SourceProblem(raw.source, raw.tab, missing_columns(raw, missing),
                                        FailureKind.MISSING_COLUMN, raw.kind))
         elif rows == 0:

@@ -223,3 +223,8 @@ def test_a_quiet_week_is_a_warning_in_the_alert_and_the_schools_tab_and_the_emai
     alpha = [r for r in schools if r[0] == "Alpha Elementary"][0]
     assert alpha[-1].startswith("No coaching logged this week at Alpha Elementary — is the form")
     assert isinstance(alpha[6], int)  # its figures stay: a quiet week is not a failure
+
+
+def test_a_blank_tab_is_empty_not_a_missing_column():
+    [found] = tab_failures([log_tab([], header=[])], {}, Baseline(), 50)
+    assert found.kind is FailureKind.EMPTY and "no header row and no data rows" in found.message
