@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from config.model import Config
-from core.failures import EVERY_SCHOOL, Failures, full_text, where
+from core.failures import EVERY_SCHOOL, Failures, full_text, quiet_message, where
 from core.weeks import ReportWeek
 from reports.render import DISTRICT_SUMMARY, Email, _INLINER, environment, slug
 
@@ -47,7 +47,7 @@ def render_alert(config: Config, week: ReportWeek, failures: Failures, held: lis
               "failures": [{"where": where(p), "kind": p.kind.value, "message": p.message,
                             "schools": affects(failures, p), "full": full_text(p)}
                            for p in failures.problems],
-              "held": [h.__dict__ for h in held], "quiet": quiet}
+              "held": [h.__dict__ for h in held], "quiet": [quiet_message(s) for s in quiet]}
     env = environment()
     html = _INLINER.inline(env.get_template("source_alert.html").render(values))
     text = env.get_template("source_alert.txt").render(values)

@@ -217,8 +217,14 @@ def test_a_quiet_week_is_a_warning_in_the_alert_and_the_schools_tab_and_the_emai
     written = emls(tmp_path)
     assert "alpha-elementary.eml" in written
     alert = [n for n in written if n.startswith("source-alert-")]
-    text = (tmp_path / "outbox" / "2026-W47" / alert[0]).read_text()
-    assert "no coaching logged this week at Alpha Elementary" in text
+    import email
+    import email.policy
+    message = email.message_from_bytes((tmp_path / "outbox" / "2026-W47" / alert[0]).read_bytes(),
+                                       policy=email.policy.default)
+    text = message["Subject"] + "\n" + message.get_body(("plain",)).get_content()
+    assert "no coaching logged this week at Alpha Elementary" in text  # the subject
+    assert "No coaching logged this week at Alpha Elementary — is the form still linked? (It " \
+        "had coaching logged in each of the three weeks before.)" in text
     schools = list(load_workbook(tmp_path / "summary.xlsx")["Schools"].iter_rows(values_only=True))
     alpha = [r for r in schools if r[0] == "Alpha Elementary"][0]
     assert alpha[-1].startswith("No coaching logged this week at Alpha Elementary — is the form")
@@ -228,3 +234,28 @@ def test_a_quiet_week_is_a_warning_in_the_alert_and_the_schools_tab_and_the_emai
 def test_a_blank_tab_is_empty_not_a_missing_column():
     [found] = tab_failures([log_tab([], header=[])], {}, Baseline(), 50)
     assert found.kind is FailureKind.EMPTY and "no header row and no data rows" in found.message
+
+
+@pytest.mark.parametrize("part", ["txt", "html"])
+def test_the_alert_email_golden(tmp_path, part):
+    import os
+    from pathlib import Path
+
+    from config.loader import load_config
+    from reports.alert import Held, render_alert
+    config = load_config(outbox_district(tmp_path))
+    failures = affected_schools(
+        [SourceProblem("Beta log", "Log", "Required column not found, so the tab was not used. "
+                       "Expected: Minutes. Found: 'Mins spent'. Rename the header back.",
+                       FailureKind.MISSING_COLUMN, TabKind.COACHING_LOG)],
+        {"Beta log": "Beta Middle"}, {}, ["Alpha Elementary", "Beta Middle"])
+    [email] = render_alert(config, parse_week("2026-W47"), failures,
+                           [Held("Beta Middle", "kim@beta.example", failures.reason("Beta Middle"))],
+                           ["Alpha Elementary"], NOW)
+    assert email.to == "lead@district.example"
+    assert email.subject == "Small District: 1 source could not be used; 1 email held"
+    got = email.text if part == "txt" else email.html
+    path = Path(__file__).parent / "golden" / f"source-alert.{part}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8"), "rerun with UPDATE_GOLDEN=1 if intended"
