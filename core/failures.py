@@ -66,32 +66,42 @@ def tab_failures(tabs: Sequence[RawTab], aliases: Mapping[TabKind, Mapping[str, 
     more than `max_drop_pct` of the rows the last successful run read gone."""
     found = []
     for raw in tabs:
-        missing = missing_required(raw.kind, match_headers(raw, aliases.get(raw.kind, {})))
-        rows, before = data_rows(raw), baseline.rows.get((raw.source, raw.tab))
-        if rows == 0 and not any(raw.header):
-            found.append(SourceProblem(raw.source, raw.tab, (
-                "The tab is blank: no header row and no data rows (expected a header row, then "
-                f"{raw.kind.value} rows). Check that it was not cleared, or point tabs: at the "
-                "tab that holds the data."), FailureKind.EMPTY, raw.kind))
-        elif missing:
-            found.append(SourceProblem(raw.source, raw.tab, missing_columns(raw, missing),
-                                       FailureKind.MISSING_COLUMN, raw.kind))
-        elif rows == 0:
-            found.append(SourceProblem(raw.source, raw.tab, (
-                f"The tab has no data rows (expected {raw.kind.value} rows below the header"
-                f"{f'; the last successful run read {before}' if before else ''}). Check that "
-                "the rows were not deleted or moved to another tab (a form linked to a new "
-                "responses tab?); if the data now lives elsewhere, point tabs: at it in the "
-                "config."), FailureKind.EMPTY, raw.kind))
-        elif before and rows < before * (1 - max_drop_pct / 100):
-            found.append(SourceProblem(raw.source, raw.tab, (
-                f"Read {rows} data {plural(rows, 'row')}, far fewer than the {before} the last "
-                f"successful run read (more than {max_drop_pct:g}% gone; the limit is "
-                "settings: max_row_drop_pct). Check that rows were not deleted, filtered out or "
-                "moved to another tab. If they were removed on purpose, run `python main.py "
-                "run --once --accept-row-counts` to take today's counts as the new baseline."),
-                FailureKind.ROWS_DROPPED, raw.kind))
+        problem = tab_failure(raw, aliases.get(raw.kind, {}),
+                              baseline.rows.get((raw.source, raw.tab)), max_drop_pct)
+        if problem is not None:
+            found.append(problem)
     return found
+
+
+def tab_failure(raw: RawTab, aliases: Mapping[str, Sequence[str]], before: int | None,
+                max_drop_pct: float) -> SourceProblem | None:
+    rows = data_rows(raw)
+    missing = missing_required(raw.kind, match_headers(raw, aliases))
+    if rows == 0 and not any(raw.header):
+        return failure(raw, FailureKind.EMPTY, (
+            "The tab is blank: no header row and no data rows (expected a header row, then "
+            f"{raw.kind.value} rows). Check that it was not cleared, or point tabs: at the tab "
+            "that holds the data."))
+    if missing:
+        return failure(raw, FailureKind.MISSING_COLUMN, missing_columns(raw, missing))
+    if rows == 0:
+        return failure(raw, FailureKind.EMPTY, (
+            f"The tab has no data rows (expected {raw.kind.value} rows below the header"
+            f"{f'; the last successful run read {before}' if before else ''}). Check that the "
+            "rows were not deleted or moved to another tab (a form linked to a new responses "
+            "tab?); if the data now lives elsewhere, point tabs: at it in the config."))
+    if before and rows < before * (1 - max_drop_pct / 100):
+        return failure(raw, FailureKind.ROWS_DROPPED, (
+            f"Read {rows} data {plural(rows, 'row')}, far fewer than the {before} the last "
+            f"successful run read (more than {max_drop_pct:g}% gone; the limit is settings: "
+            "max_row_drop_pct). Check that rows were not deleted, filtered out or moved to "
+            "another tab. If they were removed on purpose, run `python main.py run --once "
+            "--accept-row-counts` to take today's counts as the new baseline."))
+    return None
+
+
+def failure(raw: RawTab, kind: FailureKind, message: str) -> SourceProblem:
+    return SourceProblem(raw.source, raw.tab, message, kind, raw.kind)
 
 
 def missing_columns(raw: RawTab, missing: list[Field]) -> str:

@@ -2,7 +2,6 @@
 emails go once it is fixed: end to end, for workbooks and for Google (through the Sheets
 stand-in), with SMTP to the real local test server."""
 import datetime as dt
-import logging
 from pathlib import Path
 
 import pytest
@@ -222,7 +221,7 @@ def test_a_broken_source_holds_its_school_alerts_staff_and_the_fix_sends_it_once
     alert = server.mailbox.to(LEAD)[0].message
     text = alert.get_body(("plain",)).get_content()
     assert "1 source could not be used; 1 email held" in alert["Subject"]
-    assert f"Alpha log › " in text or "Alpha log (" in text
+    assert "Alpha log › Log (" in text or "Alpha log (" in text
     assert words in text and f"{ALPHA} <{PAT}>" in text
     with Ledger(load_config(config).path(load_config(config).state)) as ledger:
         held = ledger.held()
