@@ -14,6 +14,8 @@ from reports.tabs import SummaryTabs
 
 INCOMPLETE = "incomplete"
 NOTE = "Data notes"
+ROSTER = 3
+"""Leading columns of the Schools tab that come from the roster, not from the figures."""
 
 
 def mark_incomplete(summary: SummaryTabs, failures: Failures, quiet: list[str]) -> SummaryTabs:
@@ -30,14 +32,15 @@ def mark_incomplete(summary: SummaryTabs, failures: Failures, quiet: list[str]) 
 
 
 def schools(table: Table, failures: Failures, quiet: list[str]) -> Table:
-    """Columns after School and Principal are figures: each becomes 'incomplete' for a school
-    that depends on a failed source. A last column says why, or that the week was quiet."""
+    """Columns after School, Principal and Implementation stage (the roster's) are figures:
+    each becomes 'incomplete' for a school that depends on a failed source. A last column says
+    why, or that the week was quiet."""
     rows = []
     for row in table.rows:
         school = row[0]
         notes = []
         if school in failures.affected:
-            row = row[:2] + [INCOMPLETE] * (len(row) - 2)
+            row = row[:ROSTER] + [INCOMPLETE] * (len(row) - ROSTER)
             notes.append("Incomplete: " + failures.reason(school) + " (see `python main.py "
                          "check`)")
         if school in quiet:

@@ -253,7 +253,8 @@ def test_a_district_wide_source_holds_every_school(tmp_path, server, certs, caps
     book = load_workbook(tmp_path / "summary.xlsx")
     schools = list(book["Schools"].iter_rows(values_only=True))
     assert schools[0][-1] == "Data notes"
-    assert schools[1][2:-1] == ("incomplete",) * (len(schools[1]) - 3)
+    assert schools[1][:3] == (ALPHA, "Pat Alpha", "Implement, monitor & adjust")
+    assert schools[1][3:-1] == ("incomplete",) * (len(schools[1]) - 4)
     assert "District workbook › Cycles could not be used (no rows)" in schools[1][-1]
     district = [r[0] for r in book["District"].iter_rows(values_only=True)]
     assert district[2].startswith("Incomplete: 2 schools depend on a source")
