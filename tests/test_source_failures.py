@@ -334,3 +334,17 @@ def test_errors_reach_stderr_under_quiet_and_nothing_else(tmp_path, server, cert
     assert " INFO " not in err
     assert [line.split()[2] for line in err.splitlines() if line[:4] == "2026"] == \
         ["ERROR", "WARNING", "WARNING"]  # never read, so it could be any school's: both held
+
+
+def test_rows_removed_on_purpose_are_accepted_as_the_new_count(tmp_path, server, certs):
+    d = Workbooks(tmp_path, server, certs)
+    assert run("run", "--once", "--config", str(d.config), week="2026-W46") == 0
+    d.break_("rows dropped")
+    assert run("run", "--once", "--config", str(d.config)) == 5
+    assert run("run", "--once", "--accept-row-counts", "--config", str(d.config)) == 0
+    assert run("run", "--once", "--config", str(d.config), week="2026-W48") == 0
+    assert [to for to, _ in received(server)] == [
+        PAT, KIM,  # W46
+        KIM, LEAD,  # W47: Alpha held
+        PAT,  # W47, with the rows accepted
+        PAT, KIM]  # W48: the smaller tab is the new normal
