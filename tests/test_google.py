@@ -10,6 +10,7 @@ import main
 from config.model import Google, Source
 from core.errors import ConfigError, OutputError, TabOwnershipError
 from core.schema import OWNER_MARK, TabKind
+from core.sources import FailureKind
 from core.summary import Link, Table
 from sync.google_api import connect
 from sync.google_read import read_google
@@ -71,10 +72,11 @@ def test_a_missing_tab_is_one_problem_and_the_others_are_read(sheets_api, conn):
 
 def test_missing_and_unshared_spreadsheets_say_what_to_do(sheets_api, conn):
     _, problems = read_google(conn, source("1" * 44))
-    assert "was not found" in problems[0].message
+    assert "was not found" in problems[0].message and problems[0].kind is FailureKind.MISSING
     private = small_district_sheet(sheets_api, owner="someone-else")
     _, problems = read_google(conn, source(private))
     assert "No permission" in problems[0].message and "click Share" in problems[0].message
+    assert problems[0].kind is FailureKind.NOT_SHARED
 
 
 def test_reads_are_retried_through_5xx_429_and_timeouts(sheets_api, conn):
@@ -95,6 +97,7 @@ def test_a_source_that_never_answers_becomes_one_problem(sheets_api, conn):
     _, problems = read_google(conn, source(sid))
     assert "did not answer" in problems[0].message and "HTTP 503 after 5 attempts" in \
         problems[0].message
+    assert problems[0].kind is FailureKind.UNREACHABLE
 
 
 def test_many_spreadsheets_under_quota_get_no_429(sheets_api, conn):

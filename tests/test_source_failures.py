@@ -348,3 +348,17 @@ def test_rows_removed_on_purpose_are_accepted_as_the_new_count(tmp_path, server,
         KIM, LEAD,  # W47: Alpha held
         PAT,  # W47, with the rows accepted
         PAT, KIM]  # W48: the smaller tab is the new normal
+
+
+def test_a_file_that_is_no_xlsx_is_unreadable_and_holds_its_school(tmp_path, server, certs,
+                                                                   capsys):
+    d = Workbooks(tmp_path, server, certs)
+    assert run("run", "--once", "--config", str(d.config), week="2026-W46") == 0
+    d.alpha.write_text("Date,Coach\n2026-11-17,Ann\n")  # saved as CSV under the old name
+    assert run("run", "--once", "--quiet", "--config", str(d.config)) == 5
+    assert [to for to, _ in received(server)][2:] == [KIM, LEAD]
+    capsys.readouterr()
+    assert run("check", "--config", str(d.config), week=None) == 1
+    out = capsys.readouterr().out
+    assert "Source 'Alpha log' (unreadable): " in out and "could not be opened as an .xlsx" in out
+    assert "Save it as Excel .xlsx" in out and "affects: Alpha Elementary" in out
