@@ -52,7 +52,7 @@ from scheduler.lock import Locked
 from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
-from sync.baseline import load_baseline, record_baseline
+from scheduler.baseline import load_baseline, record_baseline
 from sync.common import rows_held
 from sync.google_api import GoogleConnection
 from sync.sources import connect_google, describe_output, output_target, read_sources
