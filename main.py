@@ -101,7 +101,8 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     console.step("Rendering emails")
     emails = render_emails(config, impact, data)
     held = held_emails(emails, read.failures)
-    emails += alert_emails(config, week, read, emails, held, now)
+    alerts = alert_emails(config, week, read, emails, held, now)
+    emails += alerts
     target = output_target(config, google)
     summary = mark_incomplete(summary_tables(config, impact, data, emails if send else [],
                                              now=now), read.failures, read.quiet)
@@ -116,10 +117,11 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     record_baseline(config.path(config.state), read.tabs, read.failures.problems, read.named,
                     now, accept=accept_row_counts)
     delivered = None
-    if send:
+    due = emails if send else refresh_alerts(config, alerts, read.failures)
+    if due:
         between_steps(should_stop)
         console.step(f"Delivering emails via {delivery_target(config, week)}")
-        delivered = deliver(config, emails, week, now, held=held, should_stop=should_stop)
+        delivered = deliver(config, due, week, now, held=held, should_stop=should_stop)
         require_delivered(delivered, should_stop)
     late = send_held(config, data, read.failures, week, now, should_stop, including=not send)
     return RunResult(week, data, summary.names, emails, sum(r.count for r in late) + (
@@ -224,6 +226,12 @@ def validation_context(config: Config, now: dt.datetime) -> Context:
 def today(config: Config, now: dt.datetime) -> dt.date:
     """The district's today (or the config's as_of, which pins it for the demo)."""
     return config.district.as_of or now.astimezone(config.district.zone).date()
+
+
+def refresh_alerts(config: Config, alerts: list[Email], failures: Failures) -> list[Email]:
+    """A refresh sends no reports, but a source failure it meets is told to district staff at
+    once (by mail: in outbox mode the week's folder is the weekly run's)."""
+    return alerts if failures and config.delivery.method == "smtp" else []
 
 
 def alert_emails(config: Config, week: ReportWeek, read: Read, emails: list[Email],

@@ -362,3 +362,16 @@ def test_a_file_that_is_no_xlsx_is_unreadable_and_holds_its_school(tmp_path, ser
     out = capsys.readouterr().out
     assert "Source 'Alpha log' (unreadable): " in out and "could not be opened as an .xlsx" in out
     assert "Save it as Excel .xlsx" in out and "affects: Alpha Elementary" in out
+
+
+def test_a_scheduled_refresh_that_meets_a_failure_alerts_staff_and_sends_no_report(
+        tmp_path, server, certs):
+    from core.weeks import parse_week
+    from scheduler.history import RunKind
+    d = Workbooks(tmp_path, server, certs)
+    config = load_config(d.config)
+    week = parse_week("2026-W47")
+    assert main.runner(config, lambda: False).run(RunKind.REFRESH, week, NOW).delivered == 0
+    d.break_("tab renamed")
+    assert main.runner(config, lambda: False).run(RunKind.REFRESH, week, NOW).delivered == 1
+    assert [to for to, _ in received(server)] == [LEAD]
