@@ -147,3 +147,19 @@ def test_the_module_runs_as_a_script(district):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Rows per tab kind" in done.stdout
+
+
+def test_check_lists_the_first_20_issues_of_a_group_and_all_with_all(tmp_path, capsys):
+    from tests.small_district import TABS, write_workbook
+    config = write_config(tmp_path)
+    log = TABS["Log"][1]
+    bad = [r[:7] + ["lots"] + r[8:] for r in log[1:9]] * 4  # 32 rows, each "lots" minutes
+    write_workbook(tmp_path / "district.xlsx",
+                   {t: (rows if t != "Log" else [log[0], *bad]) for t, (_, rows) in TABS.items()})
+    assert run("check", "--config", str(config)) == 0
+    out = capsys.readouterr().out
+    assert "Small district › Log › Ann Lee: 24 errors, 0 warnings" in out
+    assert "    … and 4 more (`python main.py check --all` lists every one)" in out
+    assert run("check", "--all", "--config", str(config)) == 0
+    out = capsys.readouterr().out
+    assert "… and" not in out and out.count("'lots': error: Not a length of time.") == 32
