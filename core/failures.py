@@ -57,7 +57,13 @@ def full_text(p: SourceProblem) -> str:
 
 
 def data_rows(raw: RawTab) -> int:
-    return sum(1 for r in raw.rows if any(v is not None and v != "" for v in r))
+    """Rows with at least one cell filled. Readers trim trailing empty cells, so the last cell
+    answers for almost every row; the full look is only for a row that was not trimmed."""
+    return sum(1 for r in raw.rows if r and (not _empty(r[-1]) or not all(map(_empty, r))))
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == ""
 
 
 def tab_failures(tabs: Sequence[RawTab], aliases: Mapping[TabKind, Mapping[str, Sequence[str]]],
@@ -131,8 +137,8 @@ def schools_named(tabs: Iterable[RawTab], aliases: Mapping[TabKind, Mapping[str,
         if pos is None:
             mine.add(EVERY_SCHOOL)
             continue
-        mine.update(" ".join(str(r[pos]).split()).casefold() for r in raw.rows
-                    if pos < len(r) and r[pos] not in (None, ""))
+        distinct = {r[pos] for r in raw.rows if pos < len(r)}  # few: normalise each once
+        mine.update(" ".join(str(v).split()).casefold() for v in distinct if v not in (None, ""))
     return {s: frozenset(v) for s, v in named.items()}
 
 
