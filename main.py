@@ -102,10 +102,10 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     emails = render_emails(config, impact, data)
     held = held_emails(emails, read.failures)
     alerts = alert_emails(config, week, read, emails, held, now)
-    emails += alerts
     target = output_target(config, google)
     summary = mark_incomplete(summary_tables(config, impact, data, emails if send else [],
                                              now=now), read.failures, read.quiet)
+    emails += alerts
     if dry_run:
         console.dry_run(summary.tables, emails, target.describe(), delivery_target(config, week),
                         ledger_view(config, week.label),
