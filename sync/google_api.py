@@ -96,7 +96,7 @@ class GoogleConnection:
     pacer: Pacer
 
     def share_hint(self, role: str) -> str:
-        who = self.account or "the account the job runs under"
+        who = self.account or "the account the job runs as"
         return f"open it in Google Sheets, click Share and add {who} as {role}"
 
 
