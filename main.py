@@ -103,8 +103,9 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     held = held_emails(emails, read.failures)
     alerts = alert_emails(config, week, read, emails, held, now)
     target = output_target(config, google)
-    summary = mark_incomplete(summary_tables(config, impact, data, emails if send else [],
-                                             now=now), read.failures, read.quiet)
+    going = [e for e in emails if e.school not in held] if send else []
+    summary = mark_incomplete(summary_tables(config, impact, data, going, now=now),
+                              read.failures, read.quiet)
     emails += alerts
     if dry_run:
         console.dry_run(summary.tables, emails, target.describe(), delivery_target(config, week),

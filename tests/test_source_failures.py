@@ -260,6 +260,7 @@ def test_a_district_wide_source_holds_every_school(tmp_path, server, certs, caps
     assert district[2].startswith("Incomplete: 2 schools depend on a source")
     log = list(book["Run Log"].iter_rows(values_only=True))
     assert "District workbook › Cycles (no rows)" in log[-1][-1]
+    assert log[-1][-2] == 0  # emails: both held
 
 
 def test_a_school_held_last_week_gets_that_week_late_with_this_week(tmp_path, server, certs,
