@@ -232,7 +232,7 @@ def today(config: Config, now: dt.datetime) -> dt.date:
 def refresh_alerts(config: Config, alerts: list[Email], failures: Failures) -> list[Email]:
     """A refresh sends no reports, but a source failure it meets is told to district staff at
     once (by mail: in outbox mode the week's folder is the weekly run's)."""
-    return alerts if failures and config.delivery.method == "smtp" else []
+    return alerts if failures and config.delivery.method != "outbox" else []
 
 
 def alert_emails(config: Config, week: ReportWeek, read: Read, emails: list[Email],
