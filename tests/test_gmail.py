@@ -76,7 +76,7 @@ def small_emails(tmp_path_factory):
     from core.weeks import parse_week
     from main import compute_week, render_emails
     config = load_config(write_config(tmp_path_factory.mktemp("render")))
-    data, impact = compute_week(config, parse_week("2026-W47"), NOW, None, lambda: False)
+    data, impact, _ = compute_week(config, parse_week("2026-W47"), NOW, None, lambda: False)
     return [replace(e, cc=()) for e in render_emails(config, impact, data)]
 
 
