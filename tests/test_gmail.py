@@ -182,6 +182,16 @@ def test_a_refused_recipient_fails_that_email_and_the_rest_go(district, google, 
     assert [s.recipient for s in deliver(district).sent] == [PAT]  # failed: the next run tries
 
 
+def test_a_held_email_is_not_sent_through_gmail_until_its_source_is_fixed(district, google,
+                                                                         deliver):
+    report = deliver(district, held={"Alpha Elementary": "Log › Log could not be used (no rows)"})
+    assert [h.recipient for h in report.held] == [PAT]
+    assert [s.recipient for s in report.sent] == [KIM]
+    assert statuses(district) == {PAT: Status.HELD, KIM: Status.SENT}
+    assert [s.recipient for s in deliver(district).sent] == [PAT]  # fixed: sent, once
+    assert deliver(district).sent == []
+
+
 def test_a_429_storm_ends_with_every_email_sent_once(district, google, deliver, caplog):
     _, api, _, _ = google
     api.faults.extend([rate_limited(retry_after=2)] * 9 + [backend_error(503)] * 3)
