@@ -394,6 +394,7 @@ def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     with rows_held():
         data, read = validate_sources(config, week, now, tabs, problems)
     console.check_summary(config, data, read.failures, read.quiet, every=args.all)
+    console.header_notes(data)
     check_email(config)
     return EXIT_FAILED if read.failures else EXIT_OK
 

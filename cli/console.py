@@ -230,3 +230,11 @@ def issue_groups(rows: pd.DataFrame, every: bool) -> None:
         if len(group) > len(shown):
             say(f"    … and {len(group) - len(shown)} more (`python main.py check --all` "
                 "lists every one)")
+
+
+def header_notes(data: Validated) -> None:
+    """How `check` read headers that were not an alias as written, so a wrong guess is seen."""
+    if data.header_notes:
+        say("\nHeaders read by their meaning (add an alias in the config to override)")
+        for note in data.header_notes:
+            say(f"  {note}")

@@ -75,6 +75,8 @@ class IssueLog:
     def __init__(self, contexts: list[TabContext]) -> None:
         self.contexts = contexts
         self._parts: list[pd.DataFrame] = []
+        self.notes: list[str] = []
+        """What `check` says about how headers were read ("matched 'Time (min)' to minutes")."""
 
     def error(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
               message: str | pd.Series, *, sensitive: bool = False) -> None:

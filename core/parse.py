@@ -299,6 +299,17 @@ def _amounts(text: str) -> Any:
     return total
 
 
+def bare_number(value: Any) -> float | None:
+    """A number with no unit of its own (12, 0.75, '1.5'); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str) and re.fullmatch(r"\s*(\d+(\.\d*)?|\.\d+)\s*", value):
+        return float(value)
+    return None
+
+
 def parse_minutes(series: pd.Series, half_day: int, full_day: int) -> tuple[pd.Series, pd.Series]:
     values, bad = map_distinct(series, lambda v: _one_minutes(v, half_day, full_day))
     return values.astype(float), bad

@@ -38,6 +38,10 @@ class Field:
     mostly_unique: bool = False
     """A different value in almost every row (form timestamps, free text): read as plain cells,
     since coding a column (see `parse.coded`) only pays where values repeat."""
+    blank_figure: str | None = None
+    """What a tab without this (optional) column leaves blank or changes, said in a warning."""
+    duration: bool = False
+    """Holds a length of time: the header's unit (minutes or hours) says how to read numbers."""
 
 
 def normalise_header(text: object) -> str:
@@ -51,17 +55,36 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
     TabKind.COACHING_LOG: (
         F("timestamp", "Timestamp", ("Timestamp",), mostly_unique=True),
         F("date", "Date", ("Date", "Session date", "Date of session", "Date of event/visit",
-                           "Date of visit", "Date of event"), required=True),
-        F("coach", "Coach", ("Coach", "Coach name", "Coach's name", "Your name")),
+                           "Date of visit", "Date of event", "Date of contact",
+                           "Date of coaching", "Meeting date", "Visit date"),
+          required=True),
+        F("coach", "Coach", ("Coach", "Coach name", "Coach's name", "Your name",
+                             "Instructional coach", "Coach first and last name", "Logged by",
+                             "Submitted by")),
         F("coach_email", "Email Address", ("Email Address", "Email", "Coach email",
-                                           "Coach email address")),
-        F("school", "School", ("School", "Campus", "Building", "School name")),
-        F("teacher", "Teacher", ("Teacher", "Teacher name", "Teacher(s)", "Teachers")),
-        F("cycle_id", "Cycle ID", ("Cycle ID", "Coaching cycle", "Cycle", "Coaching cycle ID")),
+                                           "Coach email address", "Username")),
+        F("school", "School", ("School", "Campus", "Building", "School name", "Site",
+                               "Location"),
+          blank_figure="each row's school (rows go to the coach's only school; a coach with "
+          "several schools has every row left out)"),
+        F("teacher", "Teacher", ("Teacher", "Teacher name", "Teacher(s)", "Teachers",
+                                 "Teachers coached", "Teacher(s) coached", "Educator"),
+          blank_figure="teachers coached (it reads 0)"),
+        F("cycle_id", "Cycle ID", ("Cycle ID", "Coaching cycle", "Cycle", "Coaching cycle ID",
+                                   "Cycle number", "Cycle name"),
+          blank_figure="time in cycles (every minute counts as outside cycles) and the sessions "
+          "and hours per cycle"),
         F("activity", "Activity", ("Activity", "Type of session", "Interaction type",
-                                   "Session type", "Activity type"), required=True),
+                                   "Session type", "Activity type", "Type of coaching",
+                                   "Coaching activity", "Coaching type", "Type of activity",
+                                   "Coaching move", "Purpose", "Focus of session",
+                                   "Type of support", "Support type", "Event type",
+                                   "Interaction"),
+          required=True),
         F("minutes", "Minutes", ("Minutes", "Duration", "Duration (minutes)", "Time spent",
-                                 "Length", "Time spent (minutes)"), required=True),
+                                 "Length", "Time spent (minutes)", "Time", "Length of session",
+                                 "Session length", "Total time", "Amount of time"),
+          required=True, duration=True),
         F("approach", "Approach", ("Approach", "Coaching approach")),
         F("notes", "Notes", ("Notes", "Reflection", "Reflections", "Comments"), sensitive=True,
           mostly_unique=True),
@@ -72,44 +95,60 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
         F("teacher", "Teacher", ("Teacher", "Teacher name", "Teacher(s)"), required=True),
         F("school", "School", ("School", "Campus", "Building")),
         F("grade", "Grade", ("Grade", "Grade level")),
-        F("subject", "Subject", ("Subject", "Content area")),
+        F("subject", "Subject", ("Subject", "Content area", "Course")),
         F("focus", "Focus", ("Focus", "Standard", "Focus or standard", "Focus/standard",
                              "Goal statement", "Cycle goal")),
         F("targets", "Learning targets", ("Learning targets", "Targets")),
         F("start_date", "Start date", ("Start date", "Start", "Begin date"), required=True),
-        F("end_date", "End date", ("End date", "End", "Planned end date")),
+        F("end_date", "End date", ("End date", "End", "Planned end date"),
+          blank_figure="cycle length (the status is worked out from the start date alone)"),
         F("status", "Status", ("Status", "Cycle status")),
         F("approach", "Approach", ("Approach", "Coaching approach")),
         F("cutoff", "Proficiency cutoff", ("Proficiency cutoff", "Cutoff", "Proficient at",
-                                           "Proficiency score")),
+                                           "Proficiency score", "Cut score",
+                                           "Proficiency threshold"),
+          blank_figure="each cycle's proficiency cutoff (settings.proficiency_cutoff is used)"),
         F("goal", "Goal", ("Goal", "Goal %", "Goal (% proficient)", "Target % proficient",
-                           "Goal % proficient")),
+                           "Goal % proficient", "Percent proficient goal"),
+          blank_figure="each cycle's goal (settings.goal is used)"),
     ),
     TabKind.ASSESSMENTS: (
         F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "Coaching cycle"), required=True),
         F("student_id", "Student ID", ("Student ID", "Student", "Student number", "ID"),
           required=True, sensitive=True, mostly_unique=True),
         F("pre", "Pre score", ("Pre", "Pre score", "Pre-assessment", "Pre assessment",
-                               "Pre-assessment score"), required=True),
+                               "Pre-assessment score", "Pre-test", "Pretest"), required=True),
         F("post", "Post score", ("Post", "Post score", "Post-assessment", "Post assessment",
-                                 "Post-assessment score")),
+                                 "Post-assessment score", "Post-test", "Posttest"),
+          blank_figure="every post score (no student counts as assessed, so no growth is "
+          "shown)"),
     ),
     TabKind.SCHOOLS: (
         F("school", "School", ("School", "School name", "Name", "Campus"), required=True),
-        F("principal", "Principal", ("Principal", "Principal name")),
+        F("principal", "Principal", ("Principal", "Principal name"),
+          blank_figure="the principal's name in the email greeting"),
         F("principal_email", "Principal email", ("Principal email", "Principal e-mail",
-                                                 "Email")),
+                                                 "Email", "Principal email address"),
+          blank_figure="every principal's email address (no weekly report can be sent)"),
         F("classroom_teachers", "Classroom teachers", (
             "Classroom teachers", "Number of classroom teachers", "Teachers",
-            "# classroom teachers"), required=True),
+            "# classroom teachers", "Teacher count", "Classroom teacher FTE"), required=True),
         F("need", "Need indicator", ("Need indicator", "Need", "% economically disadvantaged",
-                                     "Economically disadvantaged %", "FRL %")),
-        F("stage", "Implementation stage", ("Implementation stage", "Stage")),
+                                     "Economically disadvantaged %", "FRL %", "FRL",
+                                     "Free/reduced lunch", "Free and reduced price lunch",
+                                     "Poverty", "Low income", "Title I percent"),
+          blank_figure="the need column of the equity view"),
+        F("stage", "Implementation stage", ("Implementation stage", "Stage",
+                                            "Coaching stage", "Implementation phase"),
+          blank_figure="benchmark status (no school is checked against a benchmark)"),
     ),
     TabKind.COACHES: (
         F("coach", "Coach", ("Coach", "Name", "Coach name"), required=True),
-        F("email", "Email", ("Email", "Email address", "Coach email")),
-        F("schools", "Schools", ("Schools", "School", "School(s)", "Campuses")),
+        F("email", "Email", ("Email", "Email address", "Coach email"),
+          blank_figure="coach emails (log rows naming the coach by email do not match)"),
+        F("schools", "Schools", ("Schools", "School", "School(s)", "Campuses",
+                                 "Schools served", "Assigned schools", "Buildings"),
+          blank_figure="each coach's schools (every log row must then name its school)"),
         F("fte", "FTE", ("FTE",)),
     ),
     TabKind.TEACHERS: (
@@ -119,6 +158,75 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
         F("subject", "Subject", ("Subject", "Content area")),
     ),
 }
+
+
+# ---------------------------------------------------------------- how people write headers
+# Used by the scored matcher in core/headers.py. A header is read as its words, less the hints in
+# parentheses or after a dash (whose unit is kept), question phrasing and filler.
+
+HEADER_UNITS: dict[str, str] = {
+    "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "mn": "minutes", "m": "minutes", "hr": "hours", "hrs": "hours", "hour": "hours",
+    "hours": "hours", "h": "hours",
+}
+"""Unit words in a header (or one of its hints) and the unit a duration column's numbers are in.
+One-letter units count only as a whole hint: `Time (h)`."""
+UNIT_MINUTES: dict[str, int] = {"minutes": 1, "hours": 60}
+
+HEADER_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"^how (long|much time)\b", "duration "),
+    (r"^(how many|number of|total number of) (minutes|hours|mins|hrs)\b", r"\2 "),
+    (r"^how many\b", "number "),
+    (r"^when\b", "date "), (r"^what (day|date)\b", "date "), (r"\btake place\b|\btook place\b", " "),
+    (r"\bwho did you (coach|work with|support|meet with)\b", "teacher "),
+    (r"\bfree (and|&|/)? ?reduced\b", "free reduced"), (r"\be-mail\b", "email"),
+    (r"\bco-", "co"), (r"\bpre-", "pre"), (r"\bpost-", "post"),
+)
+"""Question phrasing rewritten before a header is split into words (regex, replacement)."""
+
+HEADER_ABBREVIATIONS: dict[str, str] = {
+    "#": "number", "no": "number", "num": "number", "nbr": "number", "count": "number",
+    "%": "percent", "pct": "percent", "percentage": "percent", "econ": "economically",
+    "economic": "economically", "dis": "disadvantaged", "disadv": "disadvantaged",
+    "disadvantage": "disadvantaged", "frl": "frl", "frpl": "frl", "tchr": "teacher",
+    "bldg": "building", "sess": "session", "mtg": "meeting", "gr": "grade", "lvl": "level",
+    "approx": "approximate", "est": "estimated", "prin": "principal", "yr": "year",
+    "mail": "email", "emails": "email", "typ": "type", "dt": "date", "fname": "name",
+    "started": "start", "ended": "end", "began": "begin", "completed": "complete",
+}
+"""Abbreviations people use in headers, read as the word they stand for."""
+
+HEADER_STOPWORDS: frozenset[str] = frozenset(
+    "a an the of for to in on at by with was were is are did do does you your i we our my "
+    "please enter select choose list which what who whom where this that if any and or "
+    "provide provided work worked working meet support supported today here all apply use "
+    "used check each optional required only one many how did was".split())
+"""Words that carry no meaning in a header (question phrasing, Form instructions)."""
+
+HEADER_FILLER: frozenset[str] = frozenset(
+    "total session actual approximate estimated logged coaching s number percent name type "
+    "interaction visit event meeting contact".split())
+"""Words a header may add to an alias and still mean the same field (a small penalty each)."""
+
+HEADER_DURATION_FILLER: frozenset[str] = frozenset(
+    "time spent spend long length duration".split())
+"""More such words, for a duration column only (`Time spent (hrs)`, `How long...`)."""
+
+HEADER_IDENTIFIERS: frozenset[str] = frozenset("id code number name".split())
+"""Words that make a header a different column unless the field's own aliases use them:
+`Teacher ID` is not Teacher, `Student name` is not Student ID."""
+
+HEADER_SOFT: frozenset[str] = frozenset("number percent name total spent".split())
+"""Words a header may leave out of an alias (`Economically disadvantaged` for `% econ. dis.`)."""
+
+HEADER_GENERIC: frozenset[str] = frozenset(
+    "session coaching type name number percent interaction visit event meeting contact".split())
+"""Words shared by several fields' aliases that never tell one field from another."""
+
+VOCABULARY_BLANKS: frozenset[str] = frozenset(
+    {"na", "n/a", "n.a.", "none", "-", "--", "---", "–", "—", "null", "nil",
+     "not applicable", "no cycle", "n a", "."})
+"""What people type in an optional cell to say 'nothing here': read as blank there."""
 
 
 def field(kind: TabKind, name: str) -> Field:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
@@ -60,6 +60,8 @@ class Validated:
     logs: pd.DataFrame
     issues: pd.DataFrame
     counts: dict[TabKind, TabCount]
+    header_notes: list[str] = field(default_factory=list)
+    """How headers that were not an alias as written were read, for `check`."""
 
     @property
     def totals(self) -> TabCount:
@@ -92,7 +94,7 @@ def validate(tabs: Sequence[RawTab], ctx: Context,
     counts = {k: TabCount(read[k], len(usable[k]), _flagged(issue_frame, issues, k))
               for k in TabKind}
     return Validated(schools, coaches, coach_schools, teachers, cycles, assessments, logs,
-                     issue_frame, counts)
+                     issue_frame, counts, issues.notes)
 
 
 def _flagged(issue_frame: pd.DataFrame, log: IssueLog, kind: TabKind) -> int:
