@@ -221,7 +221,8 @@ def for_school(emails: list[Email], school: str | None) -> list[Email]:
 
 
 def validation_context(config: Config, now: dt.datetime) -> Context:
-    return Context(config.settings, config.district.school_year, today(config, now))
+    return Context(config.settings, config.district.school_year, today(config, now),
+                   config.terms())
 
 
 def today(config: Config, now: dt.datetime) -> dt.date:

@@ -9,7 +9,7 @@ import datetime as dt
 import ipaddress
 import re
 from email.utils import parseaddr
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from core.schema import FIELDS, Stage, TabKind
+from core.schema import FIELDS, VOCABULARIES, VOCABULARY_TERMS, Stage, TabKind, vocabulary_key
 
 
 class Strict(BaseModel):
@@ -52,6 +52,21 @@ def _check_alias_fields(
 
 
 Aliases = Annotated[dict[TabKind, dict[str, list[str]]], AfterValidator(_check_alias_fields)]
+
+
+def _check_vocabulary(vocabulary: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    for kind, labels in vocabulary.items():
+        for label, term in labels.items():
+            if vocabulary_key(term) not in VOCABULARIES[kind]:
+                raise ValueError(
+                    f"{kind}: '{label}' is mapped to '{term}', which is not a known {kind}; "
+                    f"use one of: {', '.join(VOCABULARY_TERMS[kind])}")
+    return vocabulary
+
+
+VocabularyMap = Annotated[dict[Literal["activity", "status", "stage", "approach"],
+                               dict[str, str]], AfterValidator(_check_vocabulary)]
+"""The district's own labels, by column: {activity: {"Duty (lunch/bus)": other duties}}."""
 
 
 class SchoolYear(Strict):
@@ -372,6 +387,8 @@ class Config(Strict):
     sources: list[Source] = Field(min_length=1)
     aliases: Aliases = {}
     """Extra header aliases applied to every source."""
+    vocabulary: VocabularyMap = {}
+    """The district's own labels for activities, statuses, stages and approaches."""
     settings: Settings = Settings()
     output: Output
     google: Google = Google()
@@ -390,6 +407,12 @@ class Config(Strict):
         if dupes:
             raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
         return self
+
+    def terms(self) -> dict[str, dict[str, Enum]]:
+        """The vocabulary mapping with each label's term as the vocabulary's own member."""
+        return {kind: {label: VOCABULARIES[kind][vocabulary_key(term)]
+                       for label, term in labels.items()}
+                for kind, labels in self.vocabulary.items()}
 
     def path(self, location: str) -> Path:
         """A location from the config as a path, relative ones taken from the config's folder."""

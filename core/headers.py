@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core import parse
-from core.issues import KIND_LABELS, IssueLog, TabContext, column_letter
+from core.issues import IssueLog, TabContext, column_letter
 from core.rowstate import BOOKKEEPING, COACH, SCHOOL, SHEET_ROW, TAB, USABLE
 from core.schema import (
     FIELDS, HEADER_ABBREVIATIONS, HEADER_DURATION_FILLER, HEADER_FILLER, HEADER_GENERIC,
@@ -464,13 +464,15 @@ def kind_frame(kind: TabKind, parts: list[RawColumns]) -> pd.DataFrame:
     if not parts:
         return empty_frame(kind)
     columns: dict[str, tuple[np.ndarray, np.ndarray] | np.ndarray] = {}
-    done: dict[tuple[int | None, ...], tuple[np.ndarray, np.ndarray] | np.ndarray] = {}
-    for n in (f.name for f in FIELDS[kind]):
-        where = tuple(p.positions.get(n) for p in parts)
-        if where not in done:
+    done: dict[tuple[int | bool | None, ...], tuple[np.ndarray, np.ndarray] | np.ndarray] = {}
+    for f in FIELDS[kind]:
+        where = tuple(p.positions.get(f.name) for p in parts)
+        key = (*where, f.required)
+        if key not in done:
             cells = _stacked(where, parts)
-            done[where] = cells if n in PLAIN[kind] else pd.factorize(cells)
-        columns[n] = done[where]
+            done[key] = cells if f.name in PLAIN[kind] else \
+                pd.factorize(cells) if f.required else _without_placeholders(cells)
+        columns[f.name] = done[key]
     blank = np.logical_and.reduce([
         pd.isna(c) if isinstance(c, np.ndarray) else c[0] < 0 for c in columns.values()])
     keep = np.flatnonzero(~blank)
@@ -479,6 +481,20 @@ def kind_frame(kind: TabKind, parts: list[RawColumns]) -> pd.DataFrame:
              else parse.coded(c[0][keep], c[1], index) for n, c in columns.items()}
     frame.update(_bookkeeping(parts, keep, index))
     return pd.DataFrame(frame, index=index)
+
+
+def _without_placeholders(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of an optional column, where `N/A`, `none`, `-` and the like
+    (what people type to say 'nothing here') are blank, not a value to flag."""
+    codes, uniques = pd.factorize(cells)
+    placeholder = np.array([isinstance(u, str) and u.strip().lower() in VOCABULARY_BLANKS
+                            for u in uniques] + [True], dtype=bool)
+    if not placeholder[:-1].any():
+        return codes, uniques
+    keep = np.flatnonzero(~placeholder[:-1])
+    renumber = np.full(len(uniques) + 1, -1)
+    renumber[keep] = np.arange(len(keep))
+    return renumber[codes], uniques[keep]
 
 
 def _stacked(where: tuple[int | None, ...], parts: list[RawColumns]) -> np.ndarray:

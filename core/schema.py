@@ -334,6 +334,19 @@ STAGE_LOOKUP: dict[str, Stage] = {
 }
 
 
+VOCABULARIES: dict[str, dict[str, Activity] | dict[str, CycleStatus] | dict[str, Stage]
+                   | dict[str, Approach]] = {
+    "activity": ACTIVITY_LOOKUP, "status": STATUS_LOOKUP, "stage": STAGE_LOOKUP,
+    "approach": APPROACH_LOOKUP,
+}
+"""The label columns a district can map its own labels in (`vocabulary:` in the config)."""
+
+VOCABULARY_TERMS: dict[str, tuple[str, ...]] = {
+    "activity": tuple(a.value for a in Activity), "status": tuple(s.value for s in CycleStatus),
+    "stage": tuple(s.value for s in Stage), "approach": tuple(a.value for a in Approach),
+}
+
+
 class OutputTab(StrEnum):
     """The tabs the job owns in its output spreadsheet."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -18,11 +18,10 @@ from core.settings import SchoolYear, Settings
 from core import parse
 from core.headers import read_tabs
 from core.issues import KIND_LABELS, IssueLog
+from core.labels import read_labels
 from core.rowstate import COACH, SCHOOL, SHEET_ROW, TAB, TEACHER_KEY, USABLE
 from core.schema import (
-    ACTIVITY_LOOKUP, APPROACH_LOOKUP, NON_COACHING, STAGE_LOOKUP, STATUS_LOOKUP, Activity,
-    CycleStatus,
-    Severity, TabKind, vocabulary_key)
+    NON_COACHING, VOCABULARIES, VOCABULARY_TERMS, CycleStatus, Severity, TabKind)
 from core.sources import RawTab, SourceProblem
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -38,6 +37,8 @@ class Context:
     settings: Settings
     year: SchoolYear
     today: dt.date
+    vocabulary: Mapping[str, Mapping[str, Enum]] = field(default_factory=dict)
+    """The district's own labels (config `vocabulary:`), by column kind."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def validate(tabs: Sequence[RawTab], ctx: Context,
         issues.tab_problem(p.source, p.tab, p.message)
     frames = read_tabs(tabs, aliases or {}, issues)
     read = {kind: len(frame) for kind, frame in frames.items()}
-    schools = check_schools(frames.pop(TabKind.SCHOOLS), issues)
+    schools = check_schools(frames.pop(TabKind.SCHOOLS), issues, ctx.vocabulary)
     coaches, coach_schools = check_coaches(frames.pop(TabKind.COACHES), schools, issues)
     teachers = check_teachers(frames.pop(TabKind.TEACHERS), schools, issues)
     refs = References(schools, coaches, coach_schools, teachers)
@@ -180,15 +181,16 @@ def roster_names(frame: pd.DataFrame, issues: IssueLog, name: str, label: str,
     flag_duplicates(frame, issues, same(frame, ["key"]), name, label, twice)
 
 
-def check_schools(frame: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+def check_schools(frame: pd.DataFrame, issues: IssueLog,
+                  vocabulary: Mapping[str, Mapping[str, Enum]] | None = None) -> pd.DataFrame:
     """Columns: school, key, principal, principal_email, classroom_teachers, need, stage."""
     roster_names(frame, issues, "school", "School", "This school is listed twice; delete the "
                  "extra row", SCHOOL)
     _school_numbers(frame, issues)
-    stage, bad = parse.parse_vocabulary(frame["stage"], STAGE_LOOKUP, vocabulary_key)
-    issues.warn(frame, bad, "stage", "Implementation stage",
-                "Unknown implementation stage. Use Prelaunch, Launch, or Implement, monitor & "
-                "adjust; until then the benchmark status is not shown.")
+    stage = district_labels(frame, issues, "stage", "Implementation stage", vocabulary,
+                            issues.warn, "Unknown implementation stage. Use Prelaunch, Launch, "
+                            "or Implement, monitor & adjust; until then the benchmark status is "
+                            "not shown.")
     issues.warn(frame, _blank(frame, "stage"), "stage", "Implementation stage",
                 "No implementation stage, so the benchmark status is not shown. Fill in "
                 "Prelaunch, Launch, or Implement, monitor & adjust.")
@@ -333,7 +335,7 @@ def check_cycles(frame: pd.DataFrame, refs: References, ctx: Context,
     _cycle_targets(frame, ctx.settings, issues)
     for col in ("grade", "subject", "focus", "targets"):
         frame[col] = parse.clean_text(frame[col])
-    frame["approach"] = _approach(frame, issues)
+    frame["approach"] = _approach(frame, issues, ctx)
     return _keep(frame, ["cycle_id", "coach", "teacher", "school", "grade", "subject", "focus",
                          "targets", "start_date", "end_date", "status", "approach", "cutoff",
                          "goal"])
@@ -391,10 +393,9 @@ def _cycle_dates(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
 
 
 def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
-    status, bad = parse.parse_vocabulary(frame["status"], STATUS_LOOKUP, vocabulary_key)
-    issues.warn(frame, bad, "status", "Status",
-                "Unknown status; use Planned, Active, Complete or Abandoned. The status was "
-                "worked out from the dates meanwhile.")
+    status = district_labels(frame, issues, "status", "Status", ctx.vocabulary, issues.warn,
+                             "Unknown status; use Planned, Active, Complete or Abandoned. The "
+                             "status was worked out from the dates meanwhile.")
     today = pd.Timestamp(ctx.today)
     inferred = pd.Series(CycleStatus.ACTIVE.value, index=frame.index, dtype=object)
     inferred[frame["start_date"] > today] = CycleStatus.PLANNED.value
@@ -416,12 +417,36 @@ def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) ->
     frame["goal"] = goal.where(~bad_goal).fillna(settings.goal)
 
 
-def _approach(frame: pd.DataFrame, issues: IssueLog) -> pd.Series:
-    approach, bad = parse.parse_vocabulary(frame["approach"], APPROACH_LOOKUP, vocabulary_key)
-    issues.warn(frame, bad, "approach", "Approach",
-                "Unknown approach; use Student-centered, Teacher-centered or "
-                "Relationship-driven.")
+def _approach(frame: pd.DataFrame, issues: IssueLog, ctx: Context) -> pd.Series:
+    approach = district_labels(frame, issues, "approach", "Approach", ctx.vocabulary,
+                               issues.warn, "Unknown approach; use Student-centered, "
+                               "Teacher-centered or Relationship-driven.")
     return enum_values(approach)
+
+
+def district_labels(frame: pd.DataFrame, issues: IssueLog, name: str, label: str,
+                    vocabulary: Mapping[str, Mapping[str, Enum]] | None,
+                    record: Callable[..., None], unknown: str) -> pd.Series:
+    """A label column read as its terms (see `core.labels`): unknown labels and labels naming
+    two terms recorded (`record`: `issues.error` or `issues.warn`), labels read by their words
+    noted for `check`."""
+    read = read_labels(frame[name], VOCABULARIES[name], (vocabulary or {}).get(name, {}))
+    record(frame, read.unknown, name, label, unknown)
+    if read.terms_of:
+        messages = {text: two_terms_message(name, text, terms)
+                    for text, terms in read.terms_of.items()}
+        record(frame, read.two_terms.notna(), name, label,
+               parse.plain(read.two_terms).map(messages))
+    for text, term in read.guessed.items():
+        issues.notes.append(f"read {name} '{text}' as {term.value}")
+    return read.values
+
+
+def two_terms_message(name: str, text: str, terms: Sequence[Enum]) -> str:
+    said = " and ".join(str(t.value) for t in terms)
+    example = str(text).replace('"', "'")
+    return (f"'{text}' names more than one {name} ({said}). Say which it counts as in the "
+            f'config: vocabulary: {{{name}: {{"{example}": {terms[0].value}}}}}.')
 
 
 def check_assessments(frame: pd.DataFrame, cycles: pd.DataFrame, ctx: Context,
@@ -473,11 +498,11 @@ def check_logs(frame: pd.DataFrame, refs: References, cycles: pd.DataFrame, ctx:
     _log_coach(frame, refs, issues)
     _resolve_school(frame, refs, issues, None)
     _log_date(frame, ctx, issues)
-    _log_activity(frame, issues)
+    _log_activity(frame, issues, ctx.vocabulary)
     _log_minutes(frame, ctx.settings, issues)
     _log_cycle(frame, cycles, issues)
     _log_teachers(frame, refs, issues)
-    frame["approach"] = _approach(frame, issues)
+    frame["approach"] = _approach(frame, issues, ctx)
     _log_duplicates(frame, issues)
     return _keep(frame, ["date", "coach", "school", "teachers", "cycle_id", "activity",
                          "coaching", "minutes", "approach"],
@@ -518,12 +543,14 @@ def _log_date(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     frame["date"] = date
 
 
-def _log_activity(frame: pd.DataFrame, issues: IssueLog) -> None:
+def _log_activity(frame: pd.DataFrame, issues: IssueLog,
+                  vocabulary: Mapping[str, Mapping[str, Enum]]) -> None:
     require(frame, issues, "activity", "Activity", "the type of session")
-    activity, bad = parse.parse_vocabulary(frame["activity"], ACTIVITY_LOOKUP, vocabulary_key)
-    known = ", ".join(a.value for a in Activity)
-    issues.error(frame, bad, "activity", "Activity",
-                f"Not a known activity. Use one of: {known}.")
+    known = ", ".join(VOCABULARY_TERMS["activity"])
+    activity = district_labels(
+        frame, issues, "activity", "Activity", vocabulary, issues.error,
+        f"Not a known activity. Use one of: {known}; or map this label to one of them in the "
+        f"config (vocabulary: {{activity: {{\"Your label\": planning}}}}).")
     frame["activity"] = enum_values(activity)
     frame["coaching"] = ~parse.per_distinct(activity, lambda a: a in NON_COACHING).astype(bool)
 
