@@ -5,6 +5,7 @@
     python main.py send --week 2026-W47 [--school NAME] [--resend] [--config PATH]
     python main.py schedule [--config PATH]
     python main.py status [--config PATH]
+    python main.py init --from WORKBOOK_OR_URL... [--config PATH] [--force]
     (every command also takes --verbose or --quiet)
 
 Exit codes: 0 the job did its work (data issues found is still 0); 1 it could not; 2 usage or
@@ -21,14 +22,17 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from pathlib import Path
 
 from cli import console
 from config.loader import load_config
-from config.model import Config
+from config.model import Backend, Config
+from config.writer import Origin, render_config
 from core.errors import ConfigError, DeliveryError, JobError
 from core.failures import (Baseline, Failures, affected_schools, full_text, quiet_schools,
                            schools_named, tab_failures)
 from core.impact import Impact, compute_impact
+from core.setup import mapping_table, propose
 from core.schema import TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from core.validate import Context, Validated, validate
@@ -54,6 +58,7 @@ from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
 from scheduler.baseline import load_baseline, record_baseline
 from sync.common import rows_held
+from sync.inspect import inspect_source
 from sync.google_api import GoogleConnection
 from sync.sources import connect_google, describe_output, output_target, read_sources
 
@@ -411,6 +416,42 @@ def check_email(config: Config) -> None:
         console.say(f"\nEmail: {checked}. Nothing was sent.")
 
 
+def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
+    """A first config from the district's own sheets; `check` then runs on it."""
+    path = Path(args.config or "config/district.yaml")
+    if path.exists() and not args.force:
+        raise ConfigError(f"--config: {path} already exists and was left as it is. Give another "
+                          "path with --config, or add --force to overwrite it.")
+    origins, sheets = [], []
+    for location in args.sources:
+        name, found = inspect_source(location)
+        backend = Backend.WORKBOOK if Path(location).expanduser().exists() else Backend.GOOGLE
+        origins.append(Origin(name, location, backend))
+        sheets += found
+    proposal = propose(sheets)
+    if args.school_year:
+        proposal.year, proposal.year_given = school_year_flag(args.school_year), True
+    text = render_config(proposal, origins, path, now.date())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    for line in mapping_table(proposal):
+        console.say(line)
+    console.say(f"Wrote {path}. Confirm each '# check:' in it, then run: "
+                f"python main.py check --config {path}")
+    return EXIT_OK
+
+
+def school_year_flag(text: str) -> tuple[dt.date, dt.date]:
+    try:
+        start, end = (dt.date.fromisoformat(part.strip()) for part in text.split(":"))
+    except ValueError:
+        raise ConfigError(f"--school-year: '{text}' is not two dates; write the first and the "
+                          "last day of school, e.g. 2026-08-17:2027-06-04") from None
+    if end <= start:
+        raise ConfigError(f"--school-year: the end ({end}) must be after the start ({start})")
+    return start, end
+
+
 def cmd_schedule(args: argparse.Namespace, now: dt.datetime) -> int:
     config = load_config(args.config)
     with StopFlag().on_signals() as stop:
@@ -470,6 +511,17 @@ def parser() -> argparse.ArgumentParser:
                             "and emails not sent")
     status.add_argument("--config", help="config file (default: config/district.yaml)")
     status.set_defaults(func=cmd_status)
+    init = sub.add_parser("init", parents=[log_flags()],
+                          help="write a first config from the district's own sheets: which "
+                          "tab and column is which, labels, level scores, school year")
+    init.add_argument("--from", dest="sources", nargs="+", required=True,
+                      metavar="WORKBOOK_OR_URL", help="each source: an .xlsx path or a Google "
+                      "spreadsheet URL")
+    init.add_argument("--config", help="where to write it (default: config/district.yaml)")
+    init.add_argument("--school-year", metavar="START:END", help="first and last day of school, "
+                      "e.g. 2026-08-17:2027-06-04 (default: guessed from the dates found)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config")
+    init.set_defaults(func=cmd_init)
     return p
 
 

@@ -223,6 +223,15 @@ HEADER_GENERIC: frozenset[str] = frozenset(
     "session coaching type name number percent interaction visit event meeting contact".split())
 """Words shared by several fields' aliases that never tell one field from another."""
 
+LEVEL_ORDER: tuple[str, ...] = (
+    "notyet", "beginning", "emerging", "below", "belowbasic", "basic", "approaching",
+    "approachingstandard", "developing", "progressing", "partiallyproficient", "meeting", "meets",
+    "meetsstandard", "proficient", "secure", "exceeding", "exceeds", "exceedsstandard",
+    "advanced", "mastery",
+)
+"""Level labels of the usual proficiency scales, lowest first (as `vocabulary_key`s): `init`
+numbers the labels it finds in score columns in this order."""
+
 VOCABULARY_BLANKS: frozenset[str] = frozenset(
     {"na", "n/a", "n.a.", "none", "-", "--", "---", "–", "—", "null", "nil",
      "not applicable", "no cycle", "n a", "."})

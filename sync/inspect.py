@@ -1,0 +1,77 @@
+"""Reading a district's sheets for `init`: every tab's header and rows, whatever they hold.
+
+A workbook is opened once; a Google spreadsheet costs one metadata call and one values:batchGet.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from gspread.exceptions import APIError
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from config.model import Google, spreadsheet_id
+from core.errors import ConfigError
+from core.setup import Sheet
+from sync.common import sheet_values
+from sync.google_api import SHEETS_URL, Unreachable, api_message, connect, quoted
+from sync.google_read import VALUE_PARAMS
+
+SOURCE_FIELDS = "properties.title,sheets.properties(sheetId,title)"
+
+
+def inspect_source(location: str, google: Google | None = None) -> tuple[str, list[Sheet]]:
+    """(the source's name, its tabs) for a workbook path or a spreadsheet URL or ID."""
+    if not Path(location).expanduser().exists() and spreadsheet_id(location):
+        return inspect_google(spreadsheet_id(location) or location, google or Google())
+    return inspect_workbook(Path(location).expanduser())
+
+
+def source_name(stem: str) -> str:
+    """`hillcrest-coaching-log` -> `Hillcrest coaching log`."""
+    words = stem.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else stem
+
+
+def inspect_workbook(path: Path) -> tuple[str, list[Sheet]]:
+    name = source_name(path.stem)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise ConfigError(f"--from: {path} does not exist. Give the path of an .xlsx "
+                          "workbook, or a Google spreadsheet's URL.") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise ConfigError(f"--from: {path} could not be opened as an .xlsx workbook ({exc}). "
+                          "Save it as Excel .xlsx.") from None
+    try:
+        sheets = []
+        for ws in book.worksheets:
+            header, rows = sheet_values(ws.iter_rows(values_only=True))
+            sheets.append(Sheet(name, ws.title, header, rows))
+    finally:
+        book.close()
+    return name, sheets
+
+
+def inspect_google(sid: str, google: Google) -> tuple[str, list[Sheet]]:
+    conn = connect(google)
+    try:
+        meta = conn.reader.fetch_sheet_metadata(sid, params={"includeGridData": "false",
+                                                             "fields": SOURCE_FIELDS})
+        titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
+        answer = conn.reader.values_batch_get(sid, [quoted(t) for t in titles],
+                                              params=dict(VALUE_PARAMS))
+    except APIError as exc:
+        raise ConfigError(f"--from: spreadsheet {SHEETS_URL}{sid} could not be read: "
+                          f"{api_message(exc)}. Share it with the service account (Viewer), "
+                          "or check the URL.") from None
+    except Unreachable as exc:
+        raise ConfigError(f"--from: Google Sheets did not answer for spreadsheet {sid} "
+                          f"({exc}). Try again.") from None
+    name = meta.get("properties", {}).get("title") or sid
+    sheets = []
+    for title, found in zip(titles, answer.get("valueRanges", [])):
+        header, rows = sheet_values(tuple(r) for r in found.get("values", []))
+        sheets.append(Sheet(name, title, header, rows))
+    return name, sheets

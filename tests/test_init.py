@@ -1,0 +1,110 @@
+"""`init` on the demo district kept in other districts' shapes (tests/fixtures/init): the config
+it writes passes `check` with no hand edits, and gives the figures the demo's own config gives."""
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "init"
+SHAPES = [FIXTURES / "report" / "district-roster.xlsx", FIXTURES / "form" / "coaching-log-form.xlsx",
+          FIXTURES / "report" / "hillcrest-activity-report.xlsx"]
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+YEAR = "2026-08-17:2027-06-04"  # the demo's (demo/generate.py SCHOOL_YEAR)
+FIGURE_TABS = ["Schools", "Coaches", "Cycles", "District"]
+
+
+def figures(summary: Path) -> dict[str, list[tuple]]:
+    """Every cell of the figure tabs; the district's name (a guess init marks) left aside."""
+    book = load_workbook(summary)
+    named = ("Our district", "Riverbend Unified School District")
+    return {t: [tuple(v.replace(named[1], named[0]) if isinstance(v, str) else v for v in r)
+                for r in book[t].iter_rows(values_only=True)] for t in FIGURE_TABS}
+
+
+def demo_config(folder: Path) -> Path:
+    text = (ROOT / "config" / "district.yaml").read_text()
+    text = text.replace("../demo/data/", f"{ROOT}/demo/data/")
+    text = text.replace("../out/", f"{folder}/demo-out/")
+    path = folder / "demo.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("init")
+    config = folder / "config" / "district.yaml"
+    here = Path.cwd()
+    try:
+        import os
+        os.chdir(folder)  # init puts out/ beside the folder it is run from
+        code = main.main(["init", "--from", *map(str, SHAPES), "--config", str(config),
+                          "--school-year", YEAR], now=NOW)
+    finally:
+        os.chdir(here)
+    return folder, config, code
+
+
+def test_init_writes_a_config_and_prints_the_mapping(made, capsys):
+    folder, config, code = made
+    assert code == 0 and config.exists()
+    text = config.read_text()
+    assert "'Time spent (hrs)' read as minutes, numbers read as hours" in text
+    assert '"Planning (with teacher)": planning' in text
+    assert 'school: "Hillcrest Middle School"' in text
+    assert '"Not yet": 1' in text and '"Exceeding": 4' in text
+
+
+def test_check_passes_on_it_with_no_hand_edits(made, capsys):
+    _, config, _ = made
+    assert main.main(["check", "--config", str(config)], now=NOW) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"coaching log\s+960\s+955\s+9", out)  # every row read, as in the demo
+    assert "matched 'Time spent (hrs)' to minutes (numbers read as hours)" in out
+    assert "matched '% Econ. Disadvantaged' to need" in out
+
+
+def test_the_figures_equal_the_demos(made):
+    folder, config, _ = made
+    assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 0
+    assert main.main(["run", "--once", "--config", str(demo_config(folder))], now=NOW) == 0
+    mine, demo = figures(folder / "out" / "district-summary.xlsx"), \
+        figures(folder / "demo-out" / "district-summary.xlsx")
+    for tab in FIGURE_TABS:
+        assert mine[tab] == demo[tab], tab
+    issues = [load_workbook(p)["Data Issues"].max_row for p in
+              (folder / "out" / "district-summary.xlsx",
+               folder / "demo-out" / "district-summary.xlsx")]
+    assert issues[0] == issues[1]  # N/A in the cycle column raised nothing more
+
+
+def test_without_the_school_year_it_is_guessed_and_marked(tmp_path, capsys):
+    config = tmp_path / "c.yaml"
+    assert main.main(["init", "--from", *map(str, SHAPES[1:]), "--config", str(config)],
+                     now=NOW) == 0
+    assert re.search(r"start: 2026-08-24  # check: the first day of school", config.read_text())
+    table = capsys.readouterr().out
+    assert re.search(r"Time spent \(hrs\)\s+minutes\s+by meaning, numbers read as hours", table)
+    assert "Could not place" not in table
+
+
+def test_init_never_overwrites_a_config_without_force(tmp_path, caplog):
+    config = tmp_path / "c.yaml"
+    config.write_text("mine")
+    assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(config)],
+                     now=NOW) == 2
+    assert config.read_text() == "mine"
+    assert "already exists and was left as it is" in caplog.text
+    assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(config), "--force"],
+                     now=NOW) == 0
+
+
+def test_init_from_a_missing_workbook_says_which(tmp_path, caplog):
+    assert main.main(["init", "--from", str(tmp_path / "nope.xlsx"), "--config",
+                      str(tmp_path / "c.yaml")], now=NOW) == 2
+    assert "nope.xlsx does not exist" in caplog.text
