@@ -108,3 +108,24 @@ def test_init_from_a_missing_workbook_says_which(tmp_path, caplog):
     assert main.main(["init", "--from", str(tmp_path / "nope.xlsx"), "--config",
                       str(tmp_path / "c.yaml")], now=NOW) == 2
     assert "nope.xlsx does not exist" in caplog.text
+
+
+def test_init_from_a_google_spreadsheet_costs_one_metadata_call_and_one_read(
+        sheets_api, monkeypatch, tmp_path, capsys):
+    from tests.small_district import TABS
+    monkeypatch.setenv("SHEETS_API_ENDPOINT", sheets_api.url)
+    monkeypatch.setenv("SHEETS_API_TOKEN", "test-token")
+    sid = sheets_api.create_spreadsheet("Small district", {t: rows for t, (_, rows) in
+                                                           TABS.items()}, owner="test-token")
+    url = f"https://docs.google.com/spreadsheets/d/{sid}/edit"
+    config = tmp_path / "c.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert main.main(["init", "--from", url, "--config", str(config)], now=NOW) == 0
+    assert sheets_api.log.counts() == {"spreadsheets.get": 1, "values.batchGet": 1}
+    text = config.read_text()
+    assert 'name: "Small district"' in text and "backend: google" in text
+    assert f'location: "{url}"' in text
+    for line in ('coaching_log: "Log"', 'schools: "Schools"', 'assessments: "Assessments"'):
+        assert line in text
+    assert main.main(["check", "--config", str(config)], now=NOW) == 0
+    assert re.search(r"coaching log\s+11\s+8\s+3", capsys.readouterr().out)
