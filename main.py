@@ -26,7 +26,7 @@ from pathlib import Path
 
 from cli import console
 from config.loader import load_config
-from config.model import Backend, Config
+from config.model import SIS_TABS, Config
 from config.writer import Origin, render_config
 from core.errors import ConfigError, DeliveryError, JobError
 from core.failures import (Baseline, Failures, affected_schools, full_text, quiet_schools,
@@ -424,8 +424,7 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
                           "path with --config, or add --force to overwrite it.")
     origins, sheets = [], []
     for location in args.sources:
-        name, found = inspect_source(location)
-        backend = Backend.WORKBOOK if Path(location).expanduser().exists() else Backend.GOOGLE
+        name, found, backend = inspect_source(location)
         origins.append(Origin(name, location, backend))
         sheets += found
     proposal = propose(sheets)
@@ -434,11 +433,16 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
     text = render_config(proposal, origins, path, now.date())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    for line in mapping_table(proposal):
+    for line in mapping_table(proposal) + sis_lines(origins):
         console.say(line)
     console.say(f"Wrote {path}. Confirm each '# check:' in it, then run: "
                 f"python main.py check --config {path}")
     return EXIT_OK
+
+
+def sis_lines(origins: list[Origin]) -> list[str]:
+    return [f"{o.name} › {SIS_TABS[o.backend]}  →  teachers ({o.backend.value} roster export)"
+            for o in origins if o.backend in SIS_TABS]
 
 
 def school_year_flag(text: str) -> tuple[dt.date, dt.date]:

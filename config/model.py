@@ -34,6 +34,13 @@ class Strict(BaseModel):
 class Backend(StrEnum):
     WORKBOOK = "workbook"  # a local .xlsx file (the embedded default)
     GOOGLE = "google"  # a Google spreadsheet, by ID or URL
+    ONEROSTER = "oneroster"  # a OneRoster 1.1/1.2 CSV bundle from the SIS (.zip or folder)
+    CLEVER = "clever"  # Clever's district files (schools.csv, teachers.csv) in a folder
+
+
+SIS_BACKENDS = frozenset({Backend.ONEROSTER, Backend.CLEVER})
+"""Roster exports: they give the Teachers tab, named after the file it came from."""
+SIS_TABS = {Backend.ONEROSTER: "users.csv", Backend.CLEVER: "teachers.csv"}
 
 
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -148,6 +155,10 @@ class Source(Strict):
     @model_validator(mode="after")
     def _location(self) -> "Source":
         _check_location(self.backend, self.location)
+        if self.backend in SIS_BACKENDS and set(self.tabs) != {TabKind.TEACHERS}:
+            raise ValueError(
+                f"a {self.backend.value} source gives the teachers roster only; write tabs: "
+                f"{{teachers: {SIS_TABS[self.backend]}}}")
         return self
 
 
@@ -243,6 +254,9 @@ class Output(Strict):
 
     @model_validator(mode="after")
     def _location(self) -> "Output":
+        if self.backend in SIS_BACKENDS:
+            raise ValueError(f"output.backend: the summary is written to a workbook or a "
+                             f"Google spreadsheet, not to {self.backend.value}")
         _check_location(self.backend, self.location)
         return self
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.model import Backend
+from config.model import SIS_TABS, Backend
 from core.schema import VOCABULARY_TERMS
 from core.setup import Placed, Proposal
 
@@ -74,13 +74,16 @@ def _district(proposal: Proposal, today: dt.date) -> list[str]:
 def _source(proposal: Proposal, origin: Origin, path: Path) -> list[str]:
     mine = [p for p in proposal.placed if p.sheet.source == origin.name]
     location = origin.location
-    if origin.backend is Backend.WORKBOOK:
+    if origin.backend is not Backend.GOOGLE:
         location = os.path.relpath(Path(origin.location).resolve(), path.resolve().parent)
     lines = [f"  - name: {q(origin.name)}", f"    backend: {origin.backend.value}",
              f"    location: {q(location)}"]
     if origin.name in proposal.schools:
         lines.append(f"    school: {q(proposal.schools[origin.name])}  # check: guessed from "
                      "the source's name; every row naming no school belongs to it")
+    if origin.backend in SIS_TABS:
+        return lines + ["    tabs:", f"      teachers: {q(SIS_TABS[origin.backend])}  # the "
+                        "teachers roster, from the SIS", ""]
     lines.append("    tabs:" if mine else "    tabs: {}  # check: no tab here could be placed")
     for p in mine:
         unsure = f"  # check: {p.unsure}" if p.unsure else ""

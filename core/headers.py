@@ -304,13 +304,14 @@ class RawColumns:
     """Field -> column; one column can serve two fields (a form's Email Address)."""
     grid: np.ndarray
     rows: int
+    row_numbers: Sequence[int] | None = None
 
 
 def tab_columns(raw: RawTab, index: int, positions: Mapping[str, int]) -> RawColumns:
     """The tab's cells as a grid of objects, and which column holds which field."""
     width = max(positions.values(), default=-1) + 1
     return RawColumns(index, raw.school, dict(positions), ragged_grid(raw.rows, width),
-                      len(raw.rows))
+                      len(raw.rows), raw.row_numbers)
 
 
 PLAIN = {kind: frozenset(f.name for f in fields if f.mostly_unique)
@@ -509,7 +510,8 @@ def _bookkeeping(parts: list[RawColumns], keep: np.ndarray,
     """Which tab and sheet row each row came from, whether it is still ok, and the coach and
     school it is reported under (the source's school until validation knows better)."""
     tab = np.concatenate([np.full(p.rows, p.tab) for p in parts])[keep]
-    row = np.concatenate([np.arange(2, p.rows + 2) for p in parts])[keep]
+    row = np.concatenate([np.arange(2, p.rows + 2) if p.row_numbers is None
+                          else np.asarray(p.row_numbers) for p in parts])[keep]
     schools = sorted({p.school for p in parts if p.school})
     school = np.concatenate([np.full(p.rows, schools.index(p.school) if p.school else -1)
                              for p in parts])[keep]

@@ -30,7 +30,7 @@ class TabContext:
     def cell(self, name: str, row: int) -> Any:
         """The cell as written in the sheet (rows are sheet rows; the header is row 1)."""
         pos = self.positions.get(name)
-        values = self.raw.rows[row - 2] if 0 <= row - 2 < len(self.raw.rows) else []
+        values = self.raw.row_at(row)
         return values[pos] if pos is not None and pos < len(values) else None
 
     def links_to(self, name: str, rows: pd.Series) -> str | pd.Series:

@@ -156,6 +156,7 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
         F("school", "School", ("School", "Campus", "Building"), required=True),
         F("grade", "Grade", ("Grade", "Grade level")),
         F("subject", "Subject", ("Subject", "Content area")),
+        F("email", "Email", ("Email", "Email address", "Teacher email")),
     ),
 }
 

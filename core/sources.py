@@ -28,6 +28,20 @@ class RawTab:
     """Extra header aliases for this tab's kind, by field name."""
     link: str | None = None
     """A URL to the tab that a cell reference can be appended to (Google sources)."""
+    row_numbers: Sequence[int] | None = None
+    """Where each row is in its file, when not simply the n-th after the header (a roster
+    export whose staff at two schools became two rows, both at their line)."""
+
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index] if self.row_numbers is not None else index + 2
+
+    def row_at(self, number: int) -> list[Any]:
+        """The row shown as `number` (see `row_number`); [] if there is none."""
+        if self.row_numbers is None:
+            index = number - 2
+        else:
+            index = next((i for i, n in enumerate(self.row_numbers) if n == number), -1)
+        return self.rows[index] if 0 <= index < len(self.rows) else []
 
 
 class FailureKind(StrEnum):

@@ -260,18 +260,21 @@ def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
 
 def check_teachers(frame: pd.DataFrame, schools: pd.DataFrame,
                    issues: IssueLog) -> pd.DataFrame:
-    """Columns: teacher, key, school, grade, subject."""
+    """Columns: teacher, key, school, grade, subject, email_key (a roster export's email, by
+    which a log naming the teacher by email is matched first)."""
     frame["teacher"] = parse.clean_text(frame["teacher"])
     require(frame, issues, "teacher", "Teacher", "the teacher's name")
     school_key = parse.name_key(frame["school"])
     frame["school"] = lookup(school_key, schools, "key", "school")
     frame[SCHOOL] = frame["school"]
     issues.warn(frame, frame["school"].isna(), "school", "School",
-                "Not a school on the Schools tab; check the spelling.")
+                "Not a school on the Schools tab; check the spelling here or there (the names "
+                "must match).")
     frame["key"] = parse.name_key(frame["teacher"])
+    frame["email_key"] = parse.name_key(frame["email"])
     for col in ("grade", "subject"):
         frame[col] = parse.clean_text(frame[col])
-    return _keep(frame, ["teacher", "key", "school", "grade", "subject"])
+    return _keep(frame, ["teacher", "key", "school", "grade", "subject", "email_key"])
 
 
 def _keep(frame: pd.DataFrame, columns: list[str], coded: Sequence[str] = ()) -> pd.DataFrame:
@@ -582,6 +585,8 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
     """Teacher names as on the roster; one cell may name several teachers."""
     typed = parse.clean_text(frame["teacher"])
     roster = dict(zip(refs.teachers["key"], refs.teachers["teacher"]))
+    roster |= {e: t for e, t in zip(refs.teachers["email_key"], refs.teachers["teacher"])
+               if isinstance(e, str)}  # by email first: names are spelled many ways
 
     def resolve(cell: object) -> tuple[tuple[str, ...], bool]:
         if not isinstance(cell, str):

@@ -11,21 +11,43 @@ from gspread.exceptions import APIError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from config.model import Google, spreadsheet_id
+from config.model import Backend, Google, spreadsheet_id
 from core.errors import ConfigError
 from core.setup import Sheet
+from core.sis import BundleError
 from sync.common import sheet_values
 from sync.google_api import SHEETS_URL, Unreachable, api_message, connect, quoted
 from sync.google_read import VALUE_PARAMS
+from sync.sis import bundle_files
 
 SOURCE_FIELDS = "properties.title,sheets.properties(sheetId,title)"
 
 
-def inspect_source(location: str, google: Google | None = None) -> tuple[str, list[Sheet]]:
-    """(the source's name, its tabs) for a workbook path or a spreadsheet URL or ID."""
-    if not Path(location).expanduser().exists() and spreadsheet_id(location):
-        return inspect_google(spreadsheet_id(location) or location, google or Google())
-    return inspect_workbook(Path(location).expanduser())
+def inspect_source(location: str, google: Google | None = None
+                   ) -> tuple[str, list[Sheet], Backend]:
+    """(the source's name, its tabs, its backend) for a workbook path, a roster export from the
+    SIS (a OneRoster bundle or Clever's files: its teachers need no tab placing), or a
+    spreadsheet URL or ID."""
+    path = Path(location).expanduser()
+    if not path.exists() and spreadsheet_id(location):
+        return (*inspect_google(spreadsheet_id(location) or location, google or Google()),
+                Backend.GOOGLE)
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        return source_name(path.stem), [], sis_kind(path)
+    return (*inspect_workbook(path), Backend.WORKBOOK)
+
+
+def sis_kind(path: Path) -> Backend:
+    try:
+        names = set(bundle_files(path))
+    except BundleError as exc:
+        raise ConfigError(f"--from: {path}: {exc}") from None
+    if {"orgs.csv", "users.csv"} <= names:
+        return Backend.ONEROSTER
+    if {"schools.csv", "teachers.csv"} <= names:
+        return Backend.CLEVER
+    raise ConfigError(f"--from: {path} holds neither a OneRoster bundle (orgs.csv, users.csv) "
+                      "nor Clever's files (schools.csv, teachers.csv).")
 
 
 def source_name(stem: str) -> str:

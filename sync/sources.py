@@ -2,11 +2,12 @@
 One bad source never stops the others."""
 from __future__ import annotations
 
-from config.model import Backend, Config, Source, spreadsheet_id
+from config.model import SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
 from core.sources import RawTab, SourceProblem
 from sync.google_api import SHEETS_URL, GoogleConnection, connect
 from sync.google_read import read_google
 from sync.google_write import GoogleTarget
+from sync.sis import read_sis
 from sync.workbook import WorkbookTarget, read_workbook
 
 
@@ -37,6 +38,8 @@ def read_source(config: Config, source: Source, google: GoogleConnection | None
                 ) -> tuple[list[RawTab], list[SourceProblem]]:
     if source.backend is Backend.GOOGLE and google is not None:
         return read_google(google, source)
+    if source.backend in SIS_BACKENDS:
+        return read_sis(config.path(source.location), source.name, source.backend, source.school)
     return read_workbook(config.path(source.location), source.name, dict(source.tabs),
                          source.school, dict(source.aliases))
 

@@ -131,7 +131,7 @@ NEAR_MISSES = [
     (CYC, "Goal met?"), (CYC, "Focus student"), (CYC, "Status notes"),
     (ASM, "Student name"), (ASM, "Pre-assessment date"), (ASM, "Post date"), (ASM, "Growth"),
     (ASM, "Pre level date"), (ASM, "Teacher"), (ASM, "Student grade"), (ASM, "Proficient?"),
-    (TEA, "Teacher ID"), (TEA, "Teacher email"), (TEA, "Years teaching"), (TEA, "Room"),
+    (TEA, "Teacher ID"), (TEA, "Teacher phone"), (TEA, "Years teaching"), (TEA, "Room"),
 ]
 
 

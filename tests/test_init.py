@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "init"
 SHAPES = [FIXTURES / "report" / "district-roster.xlsx", FIXTURES / "form" / "coaching-log-form.xlsx",
           FIXTURES / "report" / "hillcrest-activity-report.xlsx"]
+SIS_SHAPES = [FIXTURES / "sis" / "district.xlsx", *SHAPES[1:], FIXTURES / "sis" / "oneroster"]
+"""The same, with the teachers roster from a OneRoster bundle instead of a Teachers tab."""
 NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
 YEAR = "2026-08-17:2027-06-04"  # the demo's (demo/generate.py SCHOOL_YEAR)
 FIGURE_TABS = ["Schools", "Coaches", "Cycles", "District"]
@@ -35,15 +37,16 @@ def demo_config(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory):
+@pytest.fixture(scope="module", params=["workbooks", "oneroster"])
+def made(request, tmp_path_factory):
+    shapes = SHAPES if request.param == "workbooks" else SIS_SHAPES
     folder = tmp_path_factory.mktemp("init")
     config = folder / "config" / "district.yaml"
     here = Path.cwd()
     try:
         import os
         os.chdir(folder)  # init puts out/ beside the folder it is run from
-        code = main.main(["init", "--from", *map(str, SHAPES), "--config", str(config),
+        code = main.main(["init", "--from", *map(str, shapes), "--config", str(config),
                           "--school-year", YEAR], now=NOW)
     finally:
         os.chdir(here)
@@ -65,6 +68,7 @@ def test_check_passes_on_it_with_no_hand_edits(made, capsys):
     assert main.main(["check", "--config", str(config)], now=NOW) == 0
     out = capsys.readouterr().out
     assert re.search(r"coaching log\s+960\s+955\s+9", out)  # every row read, as in the demo
+    assert re.search(r"teachers\s+182\s+182\s+0", out)
     assert "matched 'Time spent (hrs)' to minutes (numbers read as hours)" in out
     assert "matched '% Econ. Disadvantaged' to need" in out
 
