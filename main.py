@@ -6,6 +6,7 @@
     python main.py schedule [--config PATH]
     python main.py status [--config PATH]
     python main.py init --from WORKBOOK_OR_URL... [--config PATH] [--force]
+    python main.py template --to FOLDER [--force]
     (every command also takes --verbose or --quiet)
 
 Exit codes: 0 the job did its work (data issues found is still 0); 1 it could not; 2 usage or
@@ -59,6 +60,7 @@ from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
 from scheduler.baseline import load_baseline, record_baseline
 from sync.common import rows_held
 from sync.inspect import inspect_source
+from sync.template import write_templates
 from sync.google_api import GoogleConnection
 from sync.sources import connect_google, describe_output, output_target, read_sources
 
@@ -440,6 +442,20 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace, now: dt.datetime) -> int:
+    """Blank source workbooks for a district starting from nothing."""
+    try:
+        paths = write_templates(Path(args.to), force=args.force)
+    except FileExistsError as exc:
+        raise ConfigError(f"--to: {exc} already exist(s) and were left as they are. Give "
+                          "another folder, or add --force to overwrite them.") from None
+    for path in paths:
+        console.say(f"Wrote {path}")
+    console.say("Share them, fill them in, then write a config for them with: python main.py "
+                "init --from " + " ".join(str(p) for p in paths))
+    return EXIT_OK
+
+
 def sis_lines(origins: list[Origin]) -> list[str]:
     return [f"{o.name} › {SIS_TABS[o.backend]}  →  teachers ({o.backend.value} roster export)"
             for o in origins if o.backend in SIS_TABS]
@@ -526,6 +542,13 @@ def parser() -> argparse.ArgumentParser:
                       "e.g. 2026-08-17:2027-06-04 (default: guessed from the dates found)")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
     init.set_defaults(func=cmd_init)
+    template = sub.add_parser("template", parents=[log_flags()],
+                              help="write blank source workbooks (headers, dropdowns, a locked "
+                              "header row, instructions) for a district starting from nothing")
+    template.add_argument("--to", required=True, metavar="FOLDER", help="the folder to write "
+                          "them to")
+    template.add_argument("--force", action="store_true", help="overwrite existing files")
+    template.set_defaults(func=cmd_template)
     return p
 
 
