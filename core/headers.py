@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -437,10 +436,11 @@ def read_duration(raw: RawTab, columns: RawColumns, m: Match, issues: IssueLog) 
         converted = np.array([u if n is None else round(n * per, 6)
                               for u, n in zip(uniques, numbers)] + [None], dtype=object)
         columns.grid[:, m.column] = converted[codes]
-    typical = [numbers[c] for c in codes if c >= 0 and numbers[c] is not None]
-    if len(typical) < 3:
+    as_float = np.array([np.nan if n is None else n for n in numbers] + [np.nan])
+    typical = as_float[codes]  # per row; -1 (blank) picks the NaN at the end
+    if np.count_nonzero(~np.isnan(typical)) < 3:
         return
-    middle = statistics.median(typical)
+    middle = float(np.nanmedian(typical))
     unit = m.unit or "minutes"
     if (unit == "minutes" and middle < 5) or (unit == "hours" and middle > 12):
         issues.tab_problem(raw.source, raw.tab, implausible_message(raw.kind, m, middle, unit),

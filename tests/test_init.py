@@ -133,3 +133,26 @@ def test_init_from_a_google_spreadsheet_costs_one_metadata_call_and_one_read(
         assert line in text
     assert main.main(["check", "--config", str(config)], now=NOW) == 0
     assert re.search(r"coaching log\s+11\s+8\s+3", capsys.readouterr().out)
+
+
+def test_two_columns_fitting_one_field_get_an_alias_marked_check(tmp_path, capsys):
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(["Date", "Coach", "School", "Activity", "Minutes (planning)",
+                  "Minutes (coaching)"])
+    sheet.append([dt.date(2026, 11, 2), "Bo Diaz", "Beta Middle", "Planning", 30, 15])
+    book.save(tmp_path / "log.xlsx")
+    config = tmp_path / "c.yaml"
+    assert main.main(["init", "--from", str(tmp_path / "log.xlsx"), "--config", str(config)],
+                     now=NOW) == 0
+    text = config.read_text()
+    assert 'minutes: ["Minutes (planning)"]  # check: another column fits as well' in text
+    assert "check: another column fits as well; alias written" in capsys.readouterr().out
+
+
+def test_a_school_year_that_is_not_two_dates_is_a_usage_error(tmp_path, caplog):
+    assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(tmp_path / "c.yaml"),
+                      "--school-year", "2026-08-17"], now=NOW) == 2
+    assert "--school-year: '2026-08-17' is not two dates" in caplog.text
