@@ -82,8 +82,9 @@ def _source(proposal: Proposal, origin: Origin, path: Path) -> list[str]:
         lines.append(f"    school: {q(proposal.schools[origin.name])}  # check: guessed from "
                      "the source's name; every row naming no school belongs to it")
     if origin.backend in SIS_TABS:
-        return lines + ["    tabs:", f"      teachers: {q(SIS_TABS[origin.backend])}  # the "
-                        "teachers roster, from the SIS", ""]
+        teachers = q(SIS_TABS[origin.backend])
+        return [*lines, "    tabs:", f"      teachers: {teachers}  # the teachers roster, from "
+                "the SIS", ""]
     lines.append("    tabs:" if mine else "    tabs: {}  # check: no tab here could be placed")
     for p in mine:
         unsure = f"  # check: {p.unsure}" if p.unsure else ""
@@ -97,7 +98,7 @@ def _source(proposal: Proposal, origin: Origin, path: Path) -> list[str]:
             lines.append(f"        {name}: [{q(header)}]  # check: another column fits as "
                          "well; this one was picked")
     lines += _notes(proposal, mine, origin)
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _notes(proposal: Proposal, mine: list[Placed], origin: Origin) -> list[str]:
@@ -126,14 +127,14 @@ def _vocabulary(proposal: Proposal) -> list[str]:
         for lb in (x for x in proposal.labels if x.kind == kind):
             if lb.others:
                 said = " and ".join(str(t.value) for t in lb.others)
-                lines.append(f"    {q(lb.text)}: {lb.term.value}  # check: names {said}; "
+                lines.append(f"    {q(lb.text)}: {lb.others[0].value}  # check: names {said}; "
                              "pick the one it counts as")
             elif lb.term is not None:
                 lines.append(f"    {q(lb.text)}: {lb.term.value}  # read by its words")
             else:
                 lines.append(f"    # {q(lb.text)}: ?  # check: not a known {kind}; map it to "
                              f"one of: {', '.join(VOCABULARY_TERMS[kind])}")
-    return lines + [""]
+    return [*lines, ""]
 
 
 SETTINGS = [
@@ -163,7 +164,7 @@ def _settings(proposal: Proposal) -> list[str]:
                      f"    # {q(text)}: ?  # check: not a level of a usual scale")
     lines.append("  # benchmarks: the defaults in README.md apply; set settings.benchmarks."
                  "<stage> to change them")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _output(path: Path) -> list[str]:

@@ -118,7 +118,7 @@ def oneroster_teachers(files: Mapping[str, CsvFile], version: str) -> TeacherRow
     lines: list[int] = []
     if version == "1.1":
         check_header(users, spec["users.csv"], ("role", "orgSourcedIds", "email"), "OneRoster 1.1")
-        for row, line in zip(users.rows, users.lines):
+        for row, line in zip(users.rows, users.lines, strict=False):
             if row.get("role", "").strip().lower() != "teacher" or not _active(row):
                 continue
             for org in [o.strip() for o in row.get("orgSourcedIds", "").split(",") if o.strip()]:
@@ -127,7 +127,7 @@ def oneroster_teachers(files: Mapping[str, CsvFile], version: str) -> TeacherRow
         return TeacherRows(TEACHERS_HEADER, out, lines, "users.csv")
     by_id = {r["sourcedId"].strip(): r for r in users.rows}
     roles = files["roles.csv"]
-    for role, line in zip(roles.rows, roles.lines):
+    for role, line in zip(roles.rows, roles.lines, strict=False):
         user = by_id.get(role["userSourcedId"].strip())
         if role["role"].strip().lower() != "teacher" or user is None or not _active(user) \
                 or not _active(role):

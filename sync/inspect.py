@@ -93,7 +93,7 @@ def inspect_google(sid: str, google: Google) -> tuple[str, list[Sheet]]:
                           f"({exc}). Try again.") from None
     name = meta.get("properties", {}).get("title") or sid
     sheets = []
-    for title, found in zip(titles, answer.get("valueRanges", [])):
+    for title, found in zip(titles, answer.get("valueRanges", []), strict=False):
         header, rows = sheet_values(tuple(r) for r in found.get("values", []))
         sheets.append(Sheet(name, title, header, rows))
     return name, sheets

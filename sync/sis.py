@@ -10,8 +10,15 @@ from pathlib import Path
 
 from config.model import Backend
 from core.schema import TabKind
-from core.sis import (CLEVER_COLUMNS, ONEROSTER_COLUMNS, BundleError, CsvFile,
-                      clever_teachers, oneroster_teachers, oneroster_version)
+from core.sis import (
+    CLEVER_COLUMNS,
+    ONEROSTER_COLUMNS,
+    BundleError,
+    CsvFile,
+    clever_teachers,
+    oneroster_teachers,
+    oneroster_version,
+)
 from core.sources import RawTab, SourceProblem
 
 CANONICAL = {c.lower(): c for files in [*ONEROSTER_COLUMNS.values(), CLEVER_COLUMNS]
@@ -45,7 +52,8 @@ def bundle_files(path: Path) -> dict[str, CsvFile]:
                     for n in bundle.namelist() if n.lower().endswith(".csv")}
     except FileNotFoundError:
         raise BundleError("no such file or folder. Check this source's location: in the "
-                          "config (relative paths are taken from the config file's folder).")
+                          "config (relative paths are taken from the config file's folder).") \
+            from None
     except (zipfile.BadZipFile, OSError) as exc:
         raise BundleError(f"not a .zip of CSV files or a folder of them ({exc}).") from None
 
@@ -62,6 +70,6 @@ def parse_csv(name: str, data: bytes) -> CsvFile:
     rows, lines = [], []
     for row in reader:
         if any(cell.strip() for cell in row):
-            rows.append(dict(zip(header, row)))
+            rows.append(dict(zip(header, row, strict=False)))
             lines.append(reader.line_num)
     return CsvFile(name, header, rows, lines)

@@ -156,7 +156,6 @@ def test_near_misses_match_nothing(kind, header):
 
 # ---------------------------------------------------------------- what a match does to the data
 
-import datetime as dt  # noqa: E402
 
 from core.sources import RawTab  # noqa: E402
 from core.validate import validate  # noqa: E402
@@ -183,7 +182,7 @@ def rows(*durations):
 
 
 def test_an_hours_header_reads_bare_numbers_as_hours():
-    result = district_with(HEAD + ["Time spent (hrs)"], rows(0.75, "1.5", 2, "30 min", "2:15"))
+    result = district_with([*HEAD, "Time spent (hrs)"], rows(0.75, "1.5", 2, "30 min", "2:15"))
     assert result.logs["minutes"].tolist() == [45, 90, 120, 30, 135]
     assert form_issues(result).empty
     assert "Form › Responses: matched 'Time spent (hrs)' to minutes (numbers read as hours)" \
@@ -191,13 +190,13 @@ def test_an_hours_header_reads_bare_numbers_as_hours():
 
 
 def test_a_config_alias_can_carry_the_unit():
-    result = district_with(HEAD + ["Time logged"], rows(0.5, 1, 2),
+    result = district_with([*HEAD, "Time logged"], rows(0.5, 1, 2),
                            minutes=["Time logged (hours)"])
     assert result.logs["minutes"].tolist() == [30, 60, 120]
 
 
 def test_a_minutes_header_with_hour_sized_numbers_is_a_warning_naming_the_column():
-    result = district_with(HEAD + ["Time spent"], rows(0.75, 1, 1.5, 2))
+    result = district_with([*HEAD, "Time spent"], rows(0.75, 1, 1.5, 2))
     issues = form_issues(result)
     assert len(issues) == 1 and issues.iloc[0]["severity"] == "warning"
     message = issues.iloc[0]["message"]
@@ -207,12 +206,12 @@ def test_a_minutes_header_with_hour_sized_numbers_is_a_warning_naming_the_column
 
 
 def test_an_hours_header_with_minute_sized_numbers_is_a_warning():
-    issues = form_issues(district_with(HEAD + ["Hours"], rows(45, 60, 30)))
+    issues = form_issues(district_with([*HEAD, "Hours"], rows(45, 60, 30)))
     assert "implausible as hours" in " ".join(issues["message"])
 
 
 def test_two_close_candidates_are_an_issue_naming_both_and_the_alias_that_settles_it():
-    result = district_with(HEAD + ["Minutes (planning)", "Minutes (coaching)"],
+    result = district_with([*HEAD, "Minutes (planning)", "Minutes (coaching)"],
                            [[DAY, "Bo Diaz", "Beta Middle", "T Four", "B-1", "Planning", 30, 15]])
     issues = form_issues(result)
     assert len(issues) == 1 and issues.iloc[0]["severity"] == "error"
@@ -220,7 +219,7 @@ def test_two_close_candidates_are_an_issue_naming_both_and_the_alias_that_settle
     assert "'Minutes (planning)' (column G) and 'Minutes (coaching)' (column H)" in message
     assert 'aliases: {coaching_log: {minutes: ["Minutes (planning)"]}}' in message
     assert result.logs.empty  # required: the tab is not used until it is settled
-    settled = district_with(HEAD + ["Minutes (planning)", "Minutes (coaching)"],
+    settled = district_with([*HEAD, "Minutes (planning)", "Minutes (coaching)"],
                             [[DAY, "Bo Diaz", "Beta Middle", "T Four", "B-1", "Planning", 30, 15]],
                             minutes=["Minutes (planning)"])
     assert form_issues(settled).empty and settled.logs["minutes"].tolist() == [30]
@@ -236,13 +235,14 @@ def test_an_optional_column_not_found_says_which_figure_is_blank():
 
 
 def test_a_header_used_twice_is_a_warning_naming_both_columns():
-    result = district_with(HEAD + ["Minutes", "Teacher"], [[DAY, "Bo Diaz", "Beta Middle", "T Four", "B-1",
-                                                           "Planning", 30, "T Five"]])
+    result = district_with([*HEAD, "Minutes", "Teacher"],
+                           [[DAY, "Bo Diaz", "Beta Middle", "T Four", "B-1", "Planning", 30,
+                             "T Five"]])
     message = form_issues(result)["message"].tolist()
     assert message == ["Two columns are headed 'Teacher' (columns D and H); only column D is "
                        "read. Rename or delete one of them."]
 
 
 def test_exact_headers_are_not_reported_as_guesses():
-    result = district_with(HEAD + ["Minutes"], rows(30))
+    result = district_with([*HEAD, "Minutes"], rows(30))
     assert result.header_notes == []

@@ -11,11 +11,12 @@ import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "init"
-SHAPES = [FIXTURES / "report" / "district-roster.xlsx", FIXTURES / "form" / "coaching-log-form.xlsx",
+SHAPES = [FIXTURES / "report" / "district-roster.xlsx",
+          FIXTURES / "form" / "coaching-log-form.xlsx",
           FIXTURES / "report" / "hillcrest-activity-report.xlsx"]
 SIS_SHAPES = [FIXTURES / "sis" / "district.xlsx", *SHAPES[1:], FIXTURES / "sis" / "oneroster"]
 """The same, with the teachers roster from a OneRoster bundle instead of a Teachers tab."""
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 YEAR = "2026-08-17:2027-06-04"  # the demo's (demo/generate.py SCHOOL_YEAR)
 FIGURE_TABS = ["Schools", "Coaches", "Cycles", "District"]
 
@@ -54,7 +55,7 @@ def made(request, tmp_path_factory):
 
 
 def test_init_writes_a_config_and_prints_the_mapping(made, capsys):
-    folder, config, code = made
+    _folder, config, code = made
     assert code == 0 and config.exists()
     text = config.read_text()
     assert "'Time spent (hrs)' read as minutes, numbers read as hours" in text

@@ -6,9 +6,14 @@ from pydantic import ValidationError
 
 from config.model import Config
 from core.labels import read_labels
-from core.schema import ACTIVITY_LOOKUP, APPROACH_LOOKUP, STAGE_LOOKUP, STATUS_LOOKUP
+from core.schema import (
+    ACTIVITY_LOOKUP,
+    APPROACH_LOOKUP,
+    STAGE_LOOKUP,
+    STATUS_LOOKUP,
+    vocabulary_key,
+)
 from core.schema import TabKind as K
-from core.schema import vocabulary_key
 from core.sources import RawTab
 from core.validate import validate
 from tests.small_district import context, raw_tabs
@@ -113,7 +118,7 @@ def test_the_config_vocabulary_is_checked_against_the_terms():
     good = Config.model_validate(config({"activity": {"Duty (lunch/bus)": "Other duties"},
                                          "status": {"Paused": "abandoned"}}))
     assert good.terms()["activity"]["Duty (lunch/bus)"].value == "other duties"
-    with pytest.raises(ValidationError, match="'Recess' is mapped to 'recess', which is not a "
+    with pytest.raises(ValidationError, match=r"'Recess' is mapped to 'recess', which is not a "
                                               "known activity; use one of: planning"):
         Config.model_validate(config({"activity": {"Recess": "recess"}}))
     with pytest.raises(ValidationError, match="vocabulary.grade"):

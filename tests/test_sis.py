@@ -111,7 +111,7 @@ def test_clever_files(tmp_path):
         "schools.csv": "School_id,School_name,School_number\r\nA1,Alpha Elementary,1\r\n",
         "teachers.csv": "School_id,Teacher_id,Teacher_email,First_name,Last_name\r\n"
                         "A1,9,t.one@alpha.example,T,One\r\n"}, bom=False)
-    (tab,), problems = read_sis(folder, "Clever", Backend.CLEVER, None)
+    (tab,), _problems = read_sis(folder, "Clever", Backend.CLEVER, None)
     assert tab.rows == [["T One", "Alpha Elementary", None, "t.one@alpha.example"]]
 
 

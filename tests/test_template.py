@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 import main
 
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 
 
 def dropdowns(sheet):
