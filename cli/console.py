@@ -235,6 +235,6 @@ def issue_groups(rows: pd.DataFrame, every: bool) -> None:
 def header_notes(data: Validated) -> None:
     """How `check` read headers that were not an alias as written, so a wrong guess is seen."""
     if data.header_notes:
-        say("\nHeaders read by their meaning (add an alias in the config to override)")
+        say("\nRead by meaning (an alias or a vocabulary: entry in the config overrides it)")
         for note in data.header_notes:
             say(f"  {note}")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from config.model import SIS_TABS, Backend
 from core.schema import VOCABULARY_TERMS
-from core.setup import Placed, Proposal
+from core.headers import EXACT
+from core.setup import UNSURE_MATCH, Placed, Proposal
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,11 @@ def _notes(proposal: Proposal, mine: list[Placed], origin: Origin) -> list[str]:
     lines = []
     for p in mine:
         for m in p.found.matches.values():
-            if m.score < 1.0:
+            if m.score < EXACT:
                 unit = ", numbers read as hours" if m.unit == "hours" else ""
-                lines.append(f"    # {p.sheet.title}: '{m.header}' read as {m.field}{unit}")
+                check = "check: " if m.score < UNSURE_MATCH else ""
+                lines.append(f"    # {check}{p.sheet.title}: '{m.header}' read as {m.field}"
+                             f"{unit}")
     for sheet, why in proposal.unplaced:
         if sheet.source == origin.name:
             lines.append(f"    # not used: tab '{sheet.title}': {why}")
