@@ -1,6 +1,7 @@
 """Matching a tab's headers to fields, and turning its rows into a frame of raw cells."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -166,6 +167,12 @@ _DASH = re.compile(r"\s+[-\u2013\u2014:]\s+|\s*[\u2013\u2014]\s*")
 
 
 def read_header(text: object) -> Header:
+    """See `_read_header`; cached, since every tab reads the same aliases again."""
+    return _read_header(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_header(text: str) -> Header:
     """Split off hints in parentheses or after a dash (keeping a unit found there), rewrite
     question phrasing, expand abbreviations, drop filler words; word order does not matter."""
     raw = str(text).strip()
