@@ -45,11 +45,11 @@ def test_who_depends_on_a_failed_source(configured, named, hit):
 
 def test_a_missing_required_column_names_what_was_expected_and_found():
     raw = log_tab([["2026-11-17", "Ann", "Alpha", "Planning", 45]],
-                  header=["Date", "Coach", "School", "Activity", "Mins spent"])
+                  header=["Date", "Coach", "School", "Activity", "Follow-up needed?"])
     [found] = tab_failures([raw], {}, Baseline(), 50)
     assert found.kind is FailureKind.MISSING_COLUMN and found.tab_kind is TabKind.COACHING_LOG
     assert "Expected: Minutes (a header such as 'Minutes', 'Duration'" in found.message
-    assert "Found: 'Date', 'Coach', 'School', 'Activity', 'Mins spent'" in found.message
+    assert "Found: 'Date', 'Coach', 'School', 'Activity', 'Follow-up needed?'" in found.message
     assert "aliases: coaching_log: minutes:" in found.message
 
 

@@ -122,7 +122,7 @@ def broken_tabs(how):
     if how == "tab renamed":
         return {"Old log": [HEADER, *ALPHA_ROWS]}
     if how == "header renamed":
-        return {"Log": [[h if h != "Duration (minutes)" else "Mins spent" for h in HEADER],
+        return {"Log": [[h if h != "Duration (minutes)" else "Effort" for h in HEADER],
                         *ALPHA_ROWS]}
     if how == "tab emptied":
         return {"Log": [HEADER]}
@@ -155,7 +155,7 @@ class Sheets:
         elif how == "tab renamed":
             tab.update_title("Old log")
         elif how == "header renamed":
-            tab.update_cell(1, HEADER.index("Duration (minutes)") + 1, "Mins spent")
+            tab.update_cell(1, HEADER.index("Duration (minutes)") + 1, "Effort")
         elif how == "tab emptied":
             tab.batch_clear([f"A2:Z{len(ALPHA_ROWS) + 1}"])
         else:
@@ -190,7 +190,7 @@ def district(request, tmp_path, server, certs, monkeypatch):
 FIX_WORDS = {
     "gone": ("missing", "location:"),
     "tab renamed": ("tab missing", "No tab named 'Log'"),
-    "header renamed": ("required column missing", "'Mins spent'"),
+    "header renamed": ("required column missing", "'Effort'"),
     "tab emptied": ("no rows", "no data rows"),
     "rows dropped": ("far fewer rows", "--accept-row-counts"),
 }

@@ -44,8 +44,30 @@ def test_init_and_check_read_the_template_as_written(tmp_path, capsys):
                      now=NOW) == 0
     table = capsys.readouterr().out
     assert "by meaning" not in table and table.count("as written") == 42
+    fill(tmp_path)
     assert main.main(["check", "--config", str(config)], now=NOW) == 0
     assert "No data issues" in capsys.readouterr().out
+
+
+def fill(folder):
+    """One row in every tab, typed as a district would."""
+    rows = {
+        ("district.xlsx", "Schools"): ["Alpha", "Pat", "pat@alpha.example", 10, 50, "Launch"],
+        ("district.xlsx", "Coaches"): ["Ann Lee", "ann@district.example", "Alpha", 1],
+        ("district.xlsx", "Teachers"): ["T One", "Alpha", 3, "ELA", "t.one@alpha.example"],
+        ("district.xlsx", "Cycles"): ["A-1", "Ann Lee", "T One", "Alpha", 3, "ELA", "Main idea",
+                                      "I can", dt.date(2026, 9, 7), dt.date(2026, 10, 16),
+                                      "complete", "student-centered", 80, 80],
+        ("district.xlsx", "Assessments"): ["A-1", "S1", 50, 90],
+        ("coaching-log.xlsx", "Log"): [dt.date(2026, 11, 2), "Ann Lee", "Alpha", "T One", "A-1",
+                                       "planning", 45, "student-centered", ""],
+    }
+    for name in ("district.xlsx", "coaching-log.xlsx"):
+        book = load_workbook(folder / name)
+        for (file, tab), row in rows.items():
+            if file == name:
+                book[tab].append(row)
+        book.save(folder / name)
 
 
 def test_template_never_overwrites_without_force(tmp_path, caplog):
