@@ -49,7 +49,7 @@ from reports.incomplete import mark_incomplete
 from reports.late import mark_late
 from reports.context import district_context, school_contexts
 from reports.outbox import write_outbox
-from reports.render import DISTRICT_SUMMARY, Email, render_all, render_district
+from reports.render import DISTRICT_SUMMARY, Email, render_all, render_district, unique_keys
 from reports.tabs import summary_tables
 from scheduler.clock import Clock, utc_now
 from scheduler.history import RunKind
@@ -214,7 +214,7 @@ def render_emails(config: Config, impact: Impact, data: Validated) -> list[Email
                         cc_coaches=config.delivery.cc_coaches)
     if config.delivery.district_summary:
         emails += render_district(district_context(impact, data, config), config.district_staff)
-    return emails
+    return unique_keys(emails)
 
 
 def for_school(emails: list[Email], school: str | None) -> list[Email]:
@@ -404,7 +404,24 @@ def cmd_check(args: argparse.Namespace, now: dt.datetime) -> int:
     console.check_summary(config, data, read.failures, read.quiet, every=args.all)
     console.header_notes(data)
     check_email(config)
+    rehearse(config, data, read.failures, week, now)
     return EXIT_FAILED if read.failures else EXIT_OK
+
+
+def rehearse(config: Config, data: Validated, failures: Failures, week: ReportWeek,
+             now: dt.datetime) -> None:
+    """`check` runs the run's compute and render steps (writing and sending nothing), so
+    whatever would make a run fail makes `check` fail first."""
+    require_rosters(data, failures)
+    try:
+        impact = compute_impact(data, config.settings, config.district.school_year, week)
+        emails = render_emails(config, impact, data)
+        summary_tables(config, impact, data, emails, now=now)
+    except Exception as exc:  # a bug, not a user's mistake: say so, with the trace in debug
+        console.debug_trace(exc)
+        raise JobError(f"computing or rendering {week.label} from these rows failed "
+                       f"({type(exc).__name__}: {exc}), so a run would fail too. Please "
+                       "report it with the output of `check --verbose`.") from exc
 
 
 def check_email(config: Config) -> None:
@@ -587,6 +604,12 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
         return EXIT_STOPPED
     except JobError as exc:
         console.error(f"The run could not finish: {exc}")
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: one plain line here, the traceback in the state file
+        console.debug_trace(exc)
+        console.error(f"The run failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
+                      "fault in the job, not in your sheets: please report it with the "
+                      "traceback, kept in the state file (or shown by --verbose).")
         return EXIT_FAILED
 
 

@@ -57,6 +57,11 @@ def warning(text: str) -> None:
     log.warning(text)
 
 
+def debug_trace(exc: BaseException) -> None:
+    """The traceback, for the maintainer, shown under --verbose."""
+    log.debug("Traceback", exc_info=exc)
+
+
 def banner(config: Config, week: ReportWeek, *, dry_run: bool) -> None:
     mode = " (dry run: nothing will be written or sent)" if dry_run else ""
     say(f"{config.district.name} — report week {week.label} ({week.title}){mode}")

@@ -14,7 +14,8 @@ DASH = "—"
 
 
 def missing(value: Any) -> bool:
-    if value is None:
+    """None, NaN and pandas' NaT (a blank date) alike."""
+    if value is None or value != value:  # NaN and NaT are the values unequal to themselves
         return True
     try:
         return math.isnan(float(value))

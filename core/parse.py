@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 import numpy as np
@@ -185,6 +185,27 @@ def text_of(v: Any) -> str:
 def clean_text(series: pd.Series) -> pd.Series:
     """Stripped single-spaced text; blanks become None. Numbers typed into text cells stay text."""
     return map_distinct(series, text_of)[0]
+
+
+LIST_SEPARATORS = re.compile(r"\s*(?:;|,|/|&|\n|\band\b)\s*")
+
+
+def split_known(cell: str, known: Container[str]) -> tuple[str, ...]:
+    """A cell listing several names, split on ; , / & 'and' — except where a run of pieces,
+    as typed, is a whole name on the roster (`known` holds casefolded keys): `A & B Academy;
+    Lee, Park Middle` stays two schools when both are on the Schools tab. Longest match wins."""
+    cuts = [(m.start(), m.end()) for m in LIST_SEPARATORS.finditer(cell)]
+    starts = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(cell)]
+    out, i = [], 0
+    while i < len(starts):
+        j = next((j for j in range(len(ends) - 1, i, -1)
+                  if text_of(cell[starts[i]:ends[j]]).casefold() in known), i)
+        piece = text_of(cell[starts[i]:ends[j]])
+        if piece:
+            out.append(piece)
+        i = j + 1
+    return tuple(out)
 
 
 def name_key(series: pd.Series) -> pd.Series:

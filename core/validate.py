@@ -29,7 +29,6 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]
 """An address every mail server accepts: plain ASCII (an accented name@ is refused by many)."""
 _LOOSE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 """Enough to match a coach's rows by email; coaches are not sent the report unless cc'd."""
-_LIST_SPLIT = r"\s*(?:;|,|/|&|\n|\band\b)\s*"
 
 
 @dataclass
@@ -146,12 +145,6 @@ def same(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return parse.row_groups([frame[k] for k in keys])
 
 
-def split_list(series: pd.Series) -> pd.Series:
-    """'A; B, C' -> ('A', 'B', 'C'); blank -> ()."""
-    return parse.per_distinct(series, lambda v: tuple(p for p in re.split(_LIST_SPLIT, v) if p)
-                              if isinstance(v, str) else ())
-
-
 def enum_values(series: pd.Series) -> pd.Series:
     """Vocabulary members as their text values; anything else (unknown, blank) as None."""
     return parse.per_distinct(series, lambda v: v.value if isinstance(v, Enum) else None)
@@ -240,7 +233,10 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
 
 def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
                         issues: IssueLog) -> pd.DataFrame:
-    pairs = frame.assign(school_text=parse.plain(split_list(parse.clean_text(frame["schools"]))))
+    known = set(schools["key"])
+    listed = parse.per_distinct(parse.clean_text(frame["schools"]), lambda v: parse.split_known(
+        v, known) if isinstance(v, str) else ())
+    pairs = frame.assign(school_text=parse.plain(listed))
     pairs = pairs.explode("school_text")
     pairs["school"] = lookup(parse.name_key(pairs["school_text"]), schools, "key", "school")
     unknown = pairs["school_text"].notna() & pairs["school"].isna()
@@ -249,7 +245,8 @@ def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,
     names = pairs[unknown].groupby(level=0)["school_text"].agg(", ".join)
     issues.warn(frame, pd.Series(mask, index=frame.index), "schools", "Schools",
                 "Not on the Schools tab: " + names.reindex(frame.index).fillna("")
-                + ". Check the spelling; separate several schools with ';'.")
+                + ". Write each name as on the Schools tab (a name with '&', 'and', ',' or "
+                "'/' in it is matched whole) and separate several schools with ';'.")
     no_school = frame[USABLE] & _blank(frame, "schools")
     issues.warn(frame, no_school, "schools", "Schools",
                 "No school listed; every row this coach logs must then name its school.")
@@ -404,6 +401,10 @@ def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
     inferred[frame["start_date"] > today] = CycleStatus.PLANNED.value
     inferred[frame["end_date"] < today] = CycleStatus.COMPLETE.value
     frame["status"] = parse.coalesce(enum_values(status), inferred)
+    ended = frame["status"].isin([CycleStatus.COMPLETE.value, CycleStatus.ABANDONED.value])
+    issues.warn(frame, ended & frame["end_date"].isna(), "end_date", "End date",
+                "The cycle is marked as finished but has no end date; fill in the date it "
+                "ended. Until then it is listed without one.")
 
 
 def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
@@ -591,7 +592,7 @@ def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> No
     def resolve(cell: object) -> tuple[tuple[str, ...], bool]:
         if not isinstance(cell, str):
             return (), False
-        names = [n for n in re.split(_LIST_SPLIT, cell) if n]
+        names = parse.split_known(cell, roster)
         unknown = bool(roster) and any(n.casefold() not in roster for n in names)
         return tuple(roster.get(n.casefold(), n) for n in names), unknown
     unknown = parse.per_distinct(typed, lambda c: resolve(c)[1]).astype(bool)

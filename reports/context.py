@@ -113,7 +113,7 @@ def completed_cycles(cycles: pd.DataFrame, privacy: Privacy) -> list[dict[str, s
     for _, c in done.sort_values("end_date", ascending=False).iterrows():
         n = c["n"]
         small = privacy.suppressed(n)
-        out.append({**_cycle_label(c), "ended": f"{c['end_date']:%b} {c['end_date'].day}",
+        out.append({**_cycle_label(c), "ended": short_date(c["end_date"]),
                     "pre": privacy.student_pct(c["pct_pre"], n),
                     "post": privacy.student_pct(c["pct_post"], n),
                     "growth": privacy.student_value(c["growth"], n, "{:+.0f} pts"),
@@ -122,6 +122,11 @@ def completed_cycles(cycles: pd.DataFrame, privacy: Privacy) -> list[dict[str, s
                         "met" if c["goal_met"] else "not met"),
                     "small": "yes" if small else ""})
     return out
+
+
+def short_date(value: object) -> str:
+    """`Oct 16`; a dash for a date left blank (a row issue says so)."""
+    return DASH if missing(value) else f"{value:%b} {value.day}"  # type: ignore[union-attr]
 
 
 def activity_bars(table: pd.DataFrame, school: str) -> list[Bar]:

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reports.render import Email
+from sync.common import current_umask
 
 
 def build_message(email: Email, sender: str, reply_to: str | None, week: str,
@@ -60,6 +61,8 @@ def write_outbox(emails: list[Email], folder: Path, *, sender: str, reply_to: st
     now = now or datetime.now(timezone.utc)
     target = folder / week
     target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob(".~*"):  # left by a write killed midway; runs never overlap
+        stale.unlink(missing_ok=True)
     written = []
     for email in emails:
         if not email.to:
@@ -84,5 +87,6 @@ def _atomic_write(path: Path, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~")
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+    os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it private; a file is not
     os.replace(tmp, path)
     return path

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import css_inline
+from anyascii import anyascii
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from config.model import Recipient
@@ -17,7 +20,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 @dataclass(frozen=True)
 class Email:
-    key: str  # stable file-name-safe identifier: the school's slug
+    key: str  # stable file-name-safe identifier, unique in a week (see `unique_keys`)
     school: str
     to: str | None
     to_name: str
@@ -25,6 +28,11 @@ class Email:
     subject: str
     html: str
     text: str
+
+    @property
+    def name_for_key(self) -> str:
+        """What the key is made from: the school, or the staff member's address."""
+        return self.to or "" if self.school == DISTRICT_SUMMARY else self.school
 
 
 @functools.cache
@@ -52,7 +60,7 @@ def render_school(env: Environment, ctx: SchoolContext, *, cc_coaches: bool) -> 
 
 def render_all(contexts: list[SchoolContext], *, cc_coaches: bool) -> list[Email]:
     env = environment()
-    return [render_school(env, c, cc_coaches=cc_coaches) for c in contexts]
+    return unique_keys([render_school(env, c, cc_coaches=cc_coaches) for c in contexts])
 
 
 DISTRICT_SUMMARY = "District summary"
@@ -71,11 +79,44 @@ def render_district(ctx: DistrictContext, staff: list[Recipient]) -> list[Email]
         compact = replace(ctx, compact=True).as_dict()
         html = _INLINER.inline(env.get_template("district_email.html").render(compact))
     text = env.get_template("district_email.txt").render(ctx.as_dict())
-    return [Email(key=f"district-summary-{slug(r.email)}", school=DISTRICT_SUMMARY, to=r.email,
-                  to_name=r.name, cc=(), subject=f"{ctx.district}: coaching summary "
-                  f"({ctx.week_title})", html=html, text=text) for r in staff]
+    subject = f"{ctx.district}: coaching summary ({ctx.week_title})"
+    return unique_keys([Email(key=f"district-summary-{slug(r.email)}", school=DISTRICT_SUMMARY,
+                              to=r.email, to_name=r.name, cc=(), subject=subject, html=html,
+                              text=text) for r in staff])
+
+
+SLUG_MAX = 60
+RESERVED = frozenset({"index"})  # the outbox's own index.html
 
 
 def slug(text: str) -> str:
-    import re
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "school"
+    """A readable ASCII file name for any script: `École Saint-Éloi` → `ecole-saint-eloi`,
+    `北京第一小学` → `bei-jing-di-yi-xiao-xue`; empty when nothing readable is left."""
+    ascii_text = re.sub(r"['’`]", "", "".join(_transliterate(c) for c in text))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:SLUG_MAX].strip("-")
+
+
+def _transliterate(char: str) -> str:
+    if char.isascii():
+        return char
+    out = anyascii(char)
+    return f" {out} " if len(out) > 1 and out[0].isupper() and out[1:].islower() else out
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+
+
+def unique_keys(emails: list[Email]) -> list[Email]:
+    """Keys (the outbox's file names) that never collide and do not depend on the order: a
+    name whose slug is shared with another name, empty or reserved gets a short stable hash
+    of the whole name, as does every other name in its group."""
+    names: dict[str, set[str]] = {}
+    for e in emails:
+        names.setdefault(e.key, set()).add(e.name_for_key)
+    out = []
+    for e in emails:
+        clash = len(names[e.key]) > 1 or not e.key or e.key in RESERVED
+        key = "-".join(p for p in (e.key, short_hash(e.name_for_key)) if p) if clash else e.key
+        out.append(replace(e, key=key))
+    return out

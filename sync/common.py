@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,13 @@ def rows_held() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def current_umask() -> int:
+    """The process's umask (new files get 0o666 minus it); reading it means setting it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def find_sheet(names: Sequence[str], wanted: str) -> str | None:

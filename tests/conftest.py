@@ -1,1 +1,7 @@
 pytest_plugins = ["standins.sheets.fixtures"]
+
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=100)
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile("ci")

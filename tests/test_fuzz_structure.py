@@ -1,0 +1,88 @@
+"""Whole districts, laid out as carelessly as real ones, through the real command line.
+
+Properties: `run --once` never raises (every outcome is an exit code and a message); with clean
+rosters, nothing in the other source stops the run or any school's email (every unaffected
+source is processed); `check` fails wherever `run` would.
+
+CI runs a quarter of the profile's examples per test (about 25); for a long hunt:
+`pytest tests/test_fuzz_structure.py --hypothesis-profile=long`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+import main
+from tests.fuzz_strategies import District, Sheet, roster_districts, work_districts
+from tests.small_district import COACHES, SCHOOLS, TEACHERS
+
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+FUZZ = settings(max_examples=max(1, settings.default.max_examples // 4), deadline=None,
+                suppress_health_check=list(HealthCheck))
+
+CONFIG = """
+district:
+  name: Fuzz District
+  time_zone: America/Chicago
+  school_year: {{start: 2026-08-17, end: 2027-06-04}}
+  as_of: 2026-11-23
+sources:
+  - name: Rosters
+    location: {rosters}
+    tabs: {{schools: Schools, coaches: Coaches, teachers: Teachers}}
+  - name: Work
+    location: {work}
+    tabs: {{cycles: Cycles, assessments: Assessments, coaching_log: Log}}
+settings:
+  level_scores: {{"Not yet": 1, "Approaching": 2, "Meeting": 3, "Exceeding": 4}}
+output:
+  location: {folder}/summary.xlsx
+delivery:
+  outbox: {folder}/outbox
+state: {folder}/state.sqlite
+"""
+
+CLEAN_ROSTERS = District({"Schools": Sheet([list(r) for r in SCHOOLS]),
+                          "Coaches": Sheet([list(r) for r in COACHES]),
+                          "Teachers": Sheet([list(r) for r in TEACHERS])})
+
+
+def configure(folder: Path, rosters: District, work: District) -> Path:
+    path = folder / "district.yaml"
+    path.write_text(CONFIG.format(rosters=rosters.save(folder / "rosters.xlsx"),
+                                  work=work.save(folder / "work.xlsx"), folder=folder))
+    return path
+
+
+def outcome(*args: str) -> int:
+    """The exit code; an exception escaping main() fails the test."""
+    return main.main(list(args), now=NOW)
+
+
+def check_and_run(rosters: District, work: District) -> tuple[int, int, Path]:
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    config = configure(folder, rosters, work)
+    checked = outcome("check", "--quiet", "--config", str(config))
+    ran = outcome("run", "--once", "--quiet", "--config", str(config))
+    return checked, ran, folder
+
+
+@FUZZ
+@given(work_districts())
+def test_nothing_in_one_source_stops_the_run_or_any_schools_email(work):
+    checked, ran, folder = check_and_run(CLEAN_ROSTERS, work)
+    assert ran == 0 and checked == 0
+    written = sorted(p.name for p in (folder / "outbox" / "2026-W47").glob("*.eml"))
+    assert written == ["alpha-elementary.eml", "beta-middle.eml"]
+
+
+@FUZZ
+@given(roster_districts(), work_districts())
+def test_run_never_raises_and_check_fails_wherever_run_would(rosters, work):
+    checked, ran, _ = check_and_run(rosters, work)
+    assert ran in (0, 1)
+    if ran != 0:
+        assert checked != 0
