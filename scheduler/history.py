@@ -38,9 +38,10 @@ class Outcome(StrEnum):
     HELD = "emails held"  # it ran, but a source could not be used: emails held, exit code 5
 
 
-ATTEMPTED = (Outcome.OK, Outcome.ISSUES, Outcome.FAILED, Outcome.HELD)
-"""Outcomes that settle a scheduled slot: it is not run again by a catch-up. A stopped run, or one
-whose process died, did not settle it."""
+SETTLED = (Outcome.OK, Outcome.ISSUES, Outcome.HELD)
+"""Outcomes that settle a scheduled slot: it is not run again. A failed run does not (the
+scheduler retries it, with backoff), nor a stopped one or one whose process died (caught up).
+A run that held some emails did its work: they go with a later run once their source is fixed."""
 
 
 class Finished(Protocol):
@@ -82,7 +83,8 @@ CREATE TABLE IF NOT EXISTS runs (
     rows_flagged INTEGER,
     tabs_written TEXT,
     emails INTEGER,              -- emails delivered by this run
-    error TEXT
+    error TEXT,                  -- what went wrong, in one plain line
+    trace TEXT                   -- the traceback of an unexpected error, for the maintainer
 )""", """
 CREATE TABLE IF NOT EXISTS scheduler_starts (
     id INTEGER PRIMARY KEY,
@@ -137,6 +139,8 @@ class History:
         with connect(self.path) as conn:
             for statement in SCHEMA:
                 conn.execute(statement)
+            if "trace" not in {row[1] for row in conn.execute("PRAGMA table_info(runs)")}:
+                conn.execute("ALTER TABLE runs ADD COLUMN trace TEXT")  # older state files
             yield conn
 
     def start(self, kind: RunKind, week: str, started: dt.datetime,
@@ -149,7 +153,8 @@ class History:
             return int(cur.lastrowid or 0)
 
     def finish(self, run_id: int, outcome: Outcome, finished: dt.datetime,
-               result: Finished | None = None, error: str | None = None) -> None:
+               result: Finished | None = None, error: str | None = None,
+               trace: str | None = None) -> None:
         figures: tuple[object, ...] = (None,) * 5
         if result is not None:
             t = result.data.totals
@@ -163,8 +168,8 @@ class History:
         with self._db() as db:
             db.execute("UPDATE runs SET outcome = ?, finished = ?, rows_read = ?, "
                        "rows_valid = ?, rows_flagged = ?, tabs_written = ?, emails = ?, "
-                       "error = ? WHERE id = ?",
-                       (outcome.value, stamp(finished), *figures, error, run_id))
+                       "error = ?, trace = ? WHERE id = ?",
+                       (outcome.value, stamp(finished), *figures, error, trace, run_id))
 
     def recent(self, limit: int = 10) -> list[Run]:
         """The newest runs first."""
@@ -195,23 +200,36 @@ class History:
     def settled_by(self, kind: RunKind, slot: dt.datetime, week: str) -> int | None:
         """The run that already did what this slot asks, if any.
 
-        A weekly slot is settled by an attempted weekly or manual run for the same report week
-        (its emails went out, or were tried); a refresh slot by any attempted run that started at
-        or after the slot (it wrote the tabs since)."""
-        attempted = tuple(o.value for o in ATTEMPTED)
-        marks = ", ".join("?" * len(attempted))
-        if kind is RunKind.WEEKLY:
-            sql = (f"SELECT id FROM runs WHERE outcome IN ({marks}) AND kind IN (?, ?) "
-                   "AND week = ? ORDER BY id LIMIT 1")
-            args: tuple[object, ...] = (*attempted, RunKind.WEEKLY.value,
-                                        RunKind.MANUAL.value, week)
-        else:
-            sql = (f"SELECT id FROM runs WHERE outcome IN ({marks}) AND started >= ? "
-                   "ORDER BY id LIMIT 1")
-            args = (*attempted, stamp(slot))
+        A weekly slot is settled by a weekly or manual run for the same report week that
+        finished (its emails went out, or were tried); a refresh slot by any run that finished
+        and started at or after the slot (it wrote the tabs since)."""
+        settled = tuple(o.value for o in SETTLED)
+        where, args = self._slot_runs(kind, slot, week, (RunKind.WEEKLY, RunKind.MANUAL))
+        marks = ", ".join("?" * len(settled))
         with self._db() as db:
-            row = db.execute(sql, args).fetchone()
+            row = db.execute(f"SELECT id FROM runs WHERE outcome IN ({marks}) AND {where} "
+                             "ORDER BY id LIMIT 1", (*settled, *args)).fetchone()
         return int(row[0]) if row else None
+
+    def failures(self, kind: RunKind, slot: dt.datetime, week: str
+                 ) -> tuple[int, dt.datetime | None]:
+        """How often the scheduler's runs for this slot failed, and when the last one ended:
+        what the retry's backoff is measured from."""
+        where, args = self._slot_runs(kind, slot, week, (kind,))
+        with self._db() as db:
+            count, last = db.execute(f"SELECT COUNT(*), MAX(finished) FROM runs WHERE outcome "
+                                     f"= ? AND kind = ? AND {where}",
+                                     (Outcome.FAILED.value, kind.value, *args)).fetchone()
+        return int(count), unstamp(last)
+
+    @staticmethod
+    def _slot_runs(kind: RunKind, slot: dt.datetime, week: str,
+                   kinds: tuple[RunKind, ...]) -> tuple[str, tuple[object, ...]]:
+        """The runs that serve a slot: a weekly slot's report week, or since a refresh slot."""
+        if kind is RunKind.WEEKLY:
+            marks = ", ".join("?" * len(kinds))
+            return f"kind IN ({marks}) AND week = ?", (*(k.value for k in kinds), week)
+        return "started >= ?", (stamp(slot),)
 
 
 def _run(row: tuple) -> Run:

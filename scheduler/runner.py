@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -28,6 +29,10 @@ Sleep = Callable[[float], None]
 
 MAX_NAP = 60.0
 """Never sleep longer than this: after the machine wakes up, missed slots run within a minute."""
+RETRY_FIRST = 3600.0
+RETRY_LONGEST = 8 * 3600.0
+"""A failed run is retried at the first wake-up this long after it ended, doubling each time up
+to the longest: at most five attempts in its first day, three a day after that."""
 LOCK_POLL = 30.0
 LOCK_PATIENCE = 3 * 3600.0
 """How long a scheduled run waits for another run (say a manual one) to release the lock."""
@@ -54,7 +59,8 @@ class Runner(Generic[R]):
                 result = self.job(kind, week, now, self.should_stop)
             except BaseException as exc:
                 ended = now + dt.timedelta(seconds=time.monotonic() - began)
-                self.history.finish(run_id, ended_as(exc), ended, error=describe(exc))
+                self.history.finish(run_id, ended_as(exc), ended, error=describe(exc),
+                                    trace=trace_of(exc))
                 raise
             ended = now + dt.timedelta(seconds=time.monotonic() - began)
             self.history.finish(run_id, outcome_of(result), ended, result)
@@ -69,6 +75,14 @@ class Runner(Generic[R]):
 
 def ended_as(exc: BaseException) -> Outcome:
     return Outcome.STOPPED if isinstance(exc, (Stopped, KeyboardInterrupt)) else Outcome.FAILED
+
+
+def trace_of(exc: BaseException) -> str | None:
+    """The traceback of an unexpected error (a bug), kept in the state file for whoever
+    maintains the job; a user's mistake or a stop needs none."""
+    if isinstance(exc, (JobError, Stopped, KeyboardInterrupt)):
+        return None
+    return "".join(traceback.format_exception(exc))
 
 
 def describe(exc: BaseException) -> str:
@@ -110,6 +124,7 @@ class Service:
             self.timetable.run_pending()
             if self.should_stop():
                 break
+            self.retry_failed()
             if before != [j.next_at for j in self.timetable.slot_jobs()]:
                 self.log_next()
             nap = self.nap()
@@ -126,6 +141,7 @@ class Service:
         slots missed); the state database says what was missed."""
         now = self.clock()
         first = self.history.scheduler_started(now, os.getpid())
+        self.first_start = first or now
         if first is None:
             log.info("First start of the scheduler with %s: nothing to catch up",
                      self.history.path)
@@ -134,9 +150,10 @@ class Service:
         for job in self.timetable.slot_jobs():
             slot = job.slot.last_at_or_before(now)
             done = self.settled_by(job.kind, slot)
-            if slot < first or done is not None:
+            if slot < first or done is not None or self.failures(job.kind, slot)[0]:
                 log.debug("The %s run due %s needs no catch-up (%s)", job.kind, self.local(slot),
-                          "before the first start" if slot < first else f"done by run #{done}")
+                          "before the first start" if slot < first else
+                          f"done by run #{done}" if done else "it failed: retried with backoff")
                 continue
             log.info("Missed the %s run due %s: catching up once, now", job.kind,
                      self.local(slot))
@@ -146,6 +163,27 @@ class Service:
 
     def settled_by(self, kind: RunKind, slot: dt.datetime) -> int | None:
         return self.history.settled_by(kind, slot, self.week_for(kind, slot).label)
+
+    def failures(self, kind: RunKind, slot: dt.datetime) -> tuple[int, dt.datetime | None]:
+        return self.history.failures(kind, slot, self.week_for(kind, slot).label)
+
+    def retry_failed(self) -> None:
+        """Run the weekly run again, once its backoff has passed, while every run for the
+        latest weekly slot failed: until one succeeds or a newer week takes its place. (A
+        failed refresh waits for the next day's.)"""
+        now = self.clock()
+        for job in self.timetable.slot_jobs():
+            slot, kind = job.slot.last_at_or_before(now), job.kind
+            if kind is not RunKind.WEEKLY or slot < self.first_start or \
+                    self.settled_by(kind, slot) is not None:
+                continue
+            count, last = self.failures(kind, slot)
+            if not count or last is None or now < last + dt.timedelta(seconds=retry_wait(count)):
+                continue
+            week = self.week_for(kind, slot)
+            log.warning("Retrying the %s run for %s (it failed %d time(s); the last error is "
+                        "in `python main.py status`)", kind, week.label, count)
+            self.attempt(kind, week, slot)
 
     def week_for(self, kind: RunKind, slot: dt.datetime) -> ReportWeek:
         """A weekly run reports the week before its slot; a refresh shows the latest week."""
@@ -157,20 +195,26 @@ class Service:
         slot, kind = job.slot.last_at_or_before(self.clock()), job.kind
         if self.should_stop():  # stopping: not started, so the next start catches it up
             return
+        if kind is RunKind.REFRESH and self.weekly_due():
+            log.info("Refresh due %s left to the weekly run due now, which writes the tabs "
+                     "too", self.local(slot))
+            return
+        self.attempt(kind, self.week_for(kind, slot), slot)
+
+    def attempt(self, kind: RunKind, week: ReportWeek, slot: dt.datetime) -> None:
+        """One run for a slot, unless one already did its work; whatever happens, the
+        scheduler carries on."""
         try:
-            if kind is RunKind.REFRESH and self.weekly_due():
-                log.info("Refresh due %s left to the weekly run due now, which writes the tabs "
-                         "too", self.local(slot))
-                return
             done = self.settled_by(kind, slot)
             if done is not None:
                 log.info("The %s run due %s was already done by run #%d: skipped", kind,
                          self.local(slot), done)
                 return
-            self.run_when_free(kind, self.week_for(kind, slot), slot)
-        except Exception:
-            log.exception("The %s run due %s failed unexpectedly; the scheduler carries on",
-                          kind, self.local(slot))
+            self.run_when_free(kind, week, slot)
+        except Exception as exc:
+            log.error("The %s run for %s failed unexpectedly (%s). The traceback is in the "
+                      "state file; it is retried later and the scheduler carries on.", kind,
+                      week.label, describe(exc))
 
     def weekly_due(self) -> bool:
         return any(j.kind is RunKind.WEEKLY and j.should_run for j in self.timetable.slot_jobs())
@@ -198,8 +242,8 @@ class Service:
                             "the next start", kind, week.label)
                 return
             except JobError as exc:
-                log.error("The %s run for %s failed: %s The scheduler carries on.", kind,
-                          week.label, exc)
+                log.error("The %s run for %s failed: %s It is retried later and the scheduler "
+                          "carries on.", kind, week.label, exc)
                 return
 
     def next_runs(self) -> list[tuple[dt.datetime, RunKind]]:
@@ -213,6 +257,11 @@ class Service:
 
     def local(self, moment: dt.datetime) -> str:
         return local_time(moment, self.timetable.zone)
+
+
+def retry_wait(failures: int) -> float:
+    """Seconds from the end of the last failed attempt to the next retry."""
+    return min(RETRY_FIRST * 2 ** max(failures - 1, 0), RETRY_LONGEST)
 
 
 def local_time(moment: dt.datetime, zone: ZoneInfo) -> str:

@@ -14,6 +14,7 @@ from core.weeks import ReportWeek
 from scheduler.clock import WEEKDAYS, Plan, Slot
 from scheduler.history import History, Outcome, Run, RunKind, StateError, connect
 from scheduler.lock import RunLock, lock_path
+from scheduler.runner import retry_wait
 
 WeekOf = Callable[[dt.datetime], ReportWeek]
 
@@ -36,6 +37,7 @@ def status_report(config: Config, now: dt.datetime, week_of: WeekOf,
     if config.district.as_of:
         lines.append(f"  (district.as_of pins today to {config.district.as_of}, so every run "
                      f"reports {week_of(now).label}; leave it out for a real district)")
+    lines += retry_block(History(state), config.schedule, zone, now, week_of)
     lines += ["", *emails_block(state)]
     return lines
 
@@ -106,6 +108,22 @@ def next_block(plan: Plan, zone: ZoneInfo, now: dt.datetime, week_of: WeekOf) ->
                 else "summary tabs, no emails")
         lines.append(f"  {kind:<8} {clock(when, zone)}  ({what})")
     return lines
+
+
+def retry_block(history: History, plan: Plan, zone: ZoneInfo, now: dt.datetime,
+                week_of: WeekOf) -> list[str]:
+    """The latest weekly run, if every attempt at it failed: when the scheduler tries again."""
+    if not history.path.exists():
+        return []
+    slot = Slot(dt.time.fromisoformat(plan.send_at), zone,
+                WEEKDAYS.index(plan.send_day)).last_at_or_before(now)
+    week = week_of(slot).label
+    count, last = history.failures(RunKind.WEEKLY, slot, week)
+    if not count or last is None or history.settled_by(RunKind.WEEKLY, slot, week) is not None:
+        return []
+    again = last + dt.timedelta(seconds=retry_wait(count))
+    return [f"  retry    {clock(max(again, now), zone)}  (the weekly run for {week} failed "
+            f"{count} time(s); retried until it succeeds or the next week's run replaces it)"]
 
 
 def emails_block(state: Path) -> list[str]:

@@ -63,7 +63,8 @@ def test_an_unusable_state_file_is_a_named_error(tmp_path):
 
 @pytest.mark.parametrize("kind, week, outcome, settles", [
     (RunKind.WEEKLY, "2026-W47", Outcome.OK, True),
-    (RunKind.MANUAL, "2026-W47", Outcome.FAILED, True),  # tried: a catch-up does not retry it
+    (RunKind.MANUAL, "2026-W47", Outcome.OK, True),
+    (RunKind.WEEKLY, "2026-W47", Outcome.FAILED, False),  # failed: retried, with backoff
     (RunKind.WEEKLY, "2026-W46", Outcome.OK, False),  # another week
     (RunKind.REFRESH, "2026-W47", Outcome.OK, False),  # a refresh sends no emails
     (RunKind.WEEKLY, "2026-W47", Outcome.STOPPED, False),

@@ -17,6 +17,7 @@ from config.loader import load_config
 from scheduler.history import RunKind
 from scheduler.lock import RunLock, lock_path
 from scheduler.runner import LOCK_POLL, Runner, Service
+from scheduler.status import status_report
 from scheduler.stop import StopFlag, between_steps
 from tests.small_district import write_config
 from tests.test_run_history import finished
@@ -160,20 +161,57 @@ def test_a_manual_run_for_the_week_settles_the_weekly_slot(config):
     assert [r[0] for r in runs(config)] == ["manual", "refresh"]
 
 
-def test_a_failing_run_is_logged_and_the_scheduler_carries_on(config, caplog):
+def test_a_failing_run_is_logged_retried_with_backoff_and_the_scheduler_carries_on(
+        config, caplog):
     time = SimulatedTime("2026-11-23 00:00")
     time.run(config, until="2026-11-23 06:30")
     (config.base_dir / "district.xlsx").unlink()  # rosters gone: every run now fails
     with caplog.at_level(logging.INFO, logger="coaching_impact"):
         time.run(config, until="2026-11-25 00:00")
-    assert [r[3] for r in runs(config)] == ["ok, with data issues", "failed", "failed"]
+    assert [r[:4] for r in runs(config)[1:]] == [
+        ("weekly", "2026-W47", t, "failed") for t in (
+            "Mon 11-23 07:00", "Mon 11-23 08:00", "Mon 11-23 10:00", "Mon 11-23 14:00",
+            "Mon 11-23 22:00")] + [
+        ("refresh", "2026-W47", "Tue 11-24 06:00", "failed"),
+        ("weekly", "2026-W47", "Tue 11-24 06:00", "failed"),
+        ("weekly", "2026-W47", "Tue 11-24 14:00", "failed"),
+        ("weekly", "2026-W47", "Tue 11-24 22:00", "failed")]
     failures = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR
                 and not r.getMessage().startswith("Source ")]  # each run's source failure
-    assert len(failures) == 2
+    assert len(failures) == 9
     assert failures[0].startswith("The weekly run for 2026-W47 failed: No usable rows")
-    assert "The scheduler carries on." in failures[0]
+    assert "It is retried later and the scheduler carries on." in failures[0]
     with sqlite3.connect(config.path(config.state)) as db:
         assert "No usable rows" in db.execute("SELECT error FROM runs WHERE id = 2").fetchone()[0]
+
+
+def test_a_failed_weekly_run_is_retried_until_it_succeeds(config):
+    time = SimulatedTime("2026-11-23 00:00")
+    time.run(config, until="2026-11-23 06:30")
+    workbook = config.base_dir / "district.xlsx"
+    saved = workbook.rename(workbook.with_suffix(".bak"))
+    time.run(config, until="2026-11-23 09:00")  # fails at 07:00 and 08:00
+    saved.rename(workbook)  # fixed
+    time.run(config, until="2026-11-24 00:00")
+    assert [r[2:5] for r in runs(config)[1:]] == [
+        ("Mon 11-23 07:00", "failed", None), ("Mon 11-23 08:00", "failed", None),
+        ("Mon 11-23 10:00", "ok, with data issues", 2)]
+
+
+def test_a_newer_week_replaces_a_failing_one_and_status_shows_the_retry(config):
+    time = SimulatedTime("2026-11-23 00:00")
+    time.run(config, until="2026-11-23 06:30")
+    (config.base_dir / "district.xlsx").unlink()
+    time.run(config, until="2026-11-23 12:00")
+    shown = status_report(config, time(), lambda t: main.report_week(config, None, t))
+    assert ("  retry    Mon 2026-11-23 14:00 CST  (the weekly run for 2026-W47 failed 3 "
+            "time(s); retried until it succeeds or the next week's run replaces it)" in shown)
+    time.run(config, until="2026-12-01 00:00")
+    weekly = [r[1:3] for r in runs(config) if r[0] == "weekly"]
+    first = weekly.index(("2026-W48", "Mon 11-30 07:00"))
+    assert {week for week, _ in weekly[first:]} == {"2026-W48"}  # W47 no longer retried
+    assert sum(1 for r in runs(config) if r[0] == "weekly" and
+               r[2].startswith(("Sat", "Sun"))) == 6  # three a day, once backed off
 
 
 def test_an_unexpected_error_is_recorded_and_the_scheduler_carries_on(config, caplog):
@@ -185,8 +223,18 @@ def test_an_unexpected_error_is_recorded_and_the_scheduler_carries_on(config, ca
     runner = Runner(config.path(config.state), broken)
     Service(runner, config.schedule, CHICAGO, lambda t: main.report_week(config, None, t),
             clock=time, sleep=time.sleep, should_stop=time.done).serve()
-    assert [r[3] for r in runs(config)] == ["failed"] * 3
-    assert "RuntimeError: disk on fire" in caplog.text
+    assert [r[:3] for r in runs(config)] == [
+        ("refresh", "2026-W47", "Mon 11-23 06:00"), ("weekly", "2026-W47", "Mon 11-23 07:00"),
+        *[("weekly", "2026-W47", f"Mon 11-23 {h}:00") for h in ("08", "10", "14", "22")],
+        ("refresh", "2026-W47", "Tue 11-24 06:00"), ("weekly", "2026-W47", "Tue 11-24 06:00")]
+    assert {r[3] for r in runs(config)} == {"failed"}
+    assert ("The weekly run for 2026-W47 failed unexpectedly (RuntimeError: disk on fire). "
+            "The traceback is in the state file" in caplog.text)
+    assert "Traceback" not in caplog.text  # one plain line in the log ...
+    with sqlite3.connect(config.path(config.state)) as db:
+        error, trace = db.execute("SELECT error, trace FROM runs WHERE id = 2").fetchone()
+    assert error == "RuntimeError: disk on fire"  # ... and the trace in the state file
+    assert trace.startswith("Traceback") and 'raise RuntimeError("disk on fire")' in trace
 
 
 def test_a_stop_ends_the_run_between_steps_and_the_next_start_catches_it_up(config):
