@@ -39,7 +39,7 @@ from core.sources import FailureKind, RawTab, SourceProblem
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
 from core.words import counted
-from delivery.ledger import held_keys, ledger_view
+from delivery.ledger import Entry, held_keys, ledger_view, loose_ends
 from delivery.oauth import SetupMissing
 from delivery.report import DeliveryReport
 from delivery.sender import check_credentials, hold_outbox, preflight, send_emails
@@ -334,6 +334,13 @@ def require_delivered(delivered: DeliveryReport, should_stop: StopCheck) -> None
          "above)."))
 
 
+def earlier_loose_ends(config: Config, week: ReportWeek) -> list[Entry]:
+    """Emails of other weeks the ledger holds as failed or unknown (SMTP or Gmail delivery)."""
+    if config.delivery.method == "outbox":  # no ledger
+        return []
+    return loose_ends(config.path(config.state), besides=week.label)
+
+
 def report_week(config: Config, week: str | None, now: dt.datetime) -> ReportWeek:
     return parse_week(week) if week else last_full_week(today(config, now))
 
@@ -342,8 +349,12 @@ def runner(config: Config, should_stop: StopCheck, *,
            accept_row_counts: bool = False) -> Runner[RunResult]:
     """Runs the pipeline under the lock, recording each run in the state database."""
     def job(kind: RunKind, week: ReportWeek, now: dt.datetime, stop: StopCheck) -> RunResult:
-        return run_once(config, week, dry_run=False, now=now, send=kind is not RunKind.REFRESH,
-                        should_stop=stop, accept_row_counts=accept_row_counts)
+        result = run_once(config, week, dry_run=False, now=now,
+                          send=kind is not RunKind.REFRESH, should_stop=stop,
+                          accept_row_counts=accept_row_counts)
+        if kind is not RunKind.MANUAL:  # `run --once` shows them in its summary
+            console.loose_ends_warning(earlier_loose_ends(config, week))
+        return result
     return Runner(config.path(config.state), job, should_stop)
 
 
@@ -372,6 +383,7 @@ def cmd_run(args: argparse.Namespace, now: dt.datetime) -> int:
     console.run_summary(result.data, result.tabs_written, result.emails, result.delivery,
                         output=describe_output(config), dry_run=args.dry_run,
                         failures=result.failures, late=result.late)
+    console.loose_ends(earlier_loose_ends(config, week))
     return EXIT_HELD if result.failures else EXIT_OK
 
 
@@ -391,6 +403,7 @@ def cmd_send(args: argparse.Namespace, now: dt.datetime) -> int:
         result = Runner(config.path(config.state), job, stop).run(RunKind.MANUAL, week, now)
     console.run_summary(result.data, [], result.emails, result.delivery,
                         output=describe_output(config), dry_run=False, failures=result.failures)
+    console.loose_ends(earlier_loose_ends(config, week))
     return EXIT_HELD if result.failures else EXIT_OK
 
 

@@ -21,6 +21,7 @@ from core.schema import Severity
 from core.summary import Table
 from core.validate import Validated
 from core.weeks import ReportWeek
+from delivery.ledger import Entry, Status
 from delivery.report import DeliveryReport
 from reports.render import Email
 
@@ -165,6 +166,38 @@ def held_lines(report: DeliveryReport) -> None:
     if report.held:
         say(f"                 Fix the sources above; the next run (or python main.py send "
             f"--week {report.week}) sends them, once.")
+def loose_ends(entries: list[Entry]) -> None:
+    """Emails of earlier weeks still failed or unknown, with the command that resolves each:
+    in the summary and, as a warning, in the log (so also under --quiet and in cron's mail)."""
+    if not entries:
+        return
+    say(f"  earlier weeks: {len(entries)} email(s) still not delivered or not known to be")
+    for e in entries:
+        say(f"  {e.status.value + ':':<15}{e.key.week} {e.key.school} <{e.key.recipient}>"
+            + (f": {e.detail}" if e.detail else ""))
+    for command in resolving_commands(entries):
+        say(f"                 {command}")
+    loose_ends_warning(entries)
+
+
+def loose_ends_warning(entries: list[Entry]) -> None:
+    if not entries:
+        return
+    shown = "; ".join(f"{e.key.week} {e.key.school} <{e.key.recipient}> {e.status.value}"
+                      for e in entries[:5]) + ("; …" if len(entries) > 5 else "")
+    log.warning("%d email(s) from earlier weeks are still failed or unknown (%s). To resolve: "
+                "%s", len(entries), shown, " ; ".join(resolving_commands(entries)))
+
+
+def resolving_commands(entries: list[Entry]) -> list[str]:
+    """`send --week` retries a week's failed emails; an unknown one is resent only on purpose,
+    once someone has made sure it did not arrive."""
+    failed = dict.fromkeys(e.key.week for e in entries if e.status is Status.FAILED)
+    unknown = dict.fromkeys((e.key.week, e.key.school) for e in entries
+                            if e.status is Status.UNKNOWN)
+    return ([f"python main.py send --week {w}" for w in failed]
+            + [f'python main.py send --week {w} --school "{s}" --resend   (only if it did not '
+               f"arrive: ask the recipient)" for w, s in unknown])
 
 
 def dry_run(tables: list[Table], emails: list[Email], output: str, via: str,

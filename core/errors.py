@@ -5,6 +5,11 @@ the things that stop a step: a config mistake, an unreadable source, a tab the j
 """
 
 
+class Stopped(Exception):
+    """A stop was asked for (SIGTERM or Ctrl-C); the run ended between two steps, or cut a
+    wait short. Not a failure: the run is recorded as stopped and caught up later."""
+
+
 class JobError(Exception):
     """Base of every failure the CLI turns into a message and an exit code."""
 

@@ -201,16 +201,28 @@ def check_schools(frame: pd.DataFrame, issues: IssueLog,
 
 def _school_numbers(frame: pd.DataFrame, issues: IssueLog) -> None:
     teachers, bad = parse.parse_numbers(frame["classroom_teachers"])
-    bad |= teachers.le(0) | _blank(frame, "classroom_teachers")
+    bad |= ~whole_in(teachers, 1, MAX_TEACHERS) | _blank(frame, "classroom_teachers")
     issues.warn(frame, bad, "classroom_teachers", "Classroom teachers",
-                "Should be the number of classroom teachers, e.g. 24; coverage is not shown "
-                "until it is.")
+                f"Should be the number of classroom teachers, a whole number from 1 to "
+                f"{MAX_TEACHERS:,}, e.g. 24; coverage is not shown until it is.")
     frame["classroom_teachers"] = teachers.where(~bad)
     need, bad_need = parse.parse_numbers(frame["need"])
+    need = need.where(~((need > 0) & (need < 1)), need * 100)  # 0.62 from a % cell
+    bad_need |= (need < 0) | (need > 100)
     issues.warn(frame, bad_need, "need", "Need indicator",
-                "Should be a number such as 62 or 62%; the equity view leaves this school out "
-                "until it is.")
-    frame["need"] = need
+                "Should be a percentage from 0 to 100, such as 62 or 62%; the equity view "
+                "leaves this school out until it is.")
+    frame["need"] = need.where(~bad_need)
+
+
+MAX_TEACHERS = 10_000
+"""More classroom teachers than any school has: a typo (or a stray formula) to flag."""
+
+
+def whole_in(values: pd.Series, low: float, high: float) -> pd.Series:
+    """Whole numbers within [low, high]; blanks count as inside (blank is checked apart)."""
+    inside = values.between(low, high) & (values % 1 == 0)
+    return inside | values.isna()
 
 
 def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
@@ -225,8 +237,10 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
     frame["email"] = email.where(~bad_email, None)
     frame["email_key"] = parse.name_key(frame["email"])
     fte, bad_fte = parse.parse_numbers(frame["fte"])
-    issues.warn(frame, bad_fte, "fte", "FTE", "FTE should be a number such as 1 or 0.5.")
-    frame["fte"] = fte
+    bad_fte |= (fte <= 0) | (fte > 1)
+    issues.warn(frame, bad_fte, "fte", "FTE",
+                "FTE should be a number above 0 and at most 1, such as 1 or 0.5.")
+    frame["fte"] = fte.where(~bad_fte)
     pairs = _coach_school_pairs(frame, schools, issues)
     return _keep(frame, ["coach", "key", "email", "email_key", "fte"]), pairs
 
@@ -409,9 +423,11 @@ def _cycle_status(frame: pd.DataFrame, ctx: Context, issues: IssueLog) -> None:
 
 def _cycle_targets(frame: pd.DataFrame, settings: Settings, issues: IssueLog) -> None:
     cutoff, bad_cutoff = parse.parse_numbers(frame["cutoff"])
+    bad_cutoff |= (cutoff < 0) | (cutoff > settings.score_max)
     issues.warn(frame, bad_cutoff, "cutoff", "Proficiency cutoff",
-                f"Not a number; the district default ({settings.proficiency_cutoff:g}) is used.")
-    frame["cutoff"] = cutoff.fillna(settings.proficiency_cutoff)
+                f"Should be a score from 0 to {settings.score_max:g}; the district default "
+                f"({settings.proficiency_cutoff:g}) is used.")
+    frame["cutoff"] = cutoff.where(~bad_cutoff).fillna(settings.proficiency_cutoff)
     goal, bad_goal = parse.parse_numbers(frame["goal"])
     goal = goal.where(~((goal > 0) & (goal <= 1)), goal * 100)  # 0.8 typed in a % cell
     bad_goal |= (goal < 0) | (goal > 100)

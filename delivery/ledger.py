@@ -282,6 +282,24 @@ def held_keys(path: Path) -> list[Key]:
     return [Key(*row) for row in rows]
 
 
+def loose_ends(path: Path, besides: str) -> list[Entry]:
+    """Emails of weeks other than `besides` still failed or unknown, read only: each needs a
+    person (or a `send`) until it is resolved, so every run lists them."""
+    if not path.exists():
+        return []
+    db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=15)
+    try:
+        rows = db.execute(
+            "SELECT week, school, recipient, status, detail, refused, attempts, sends, "
+            "updated_at FROM emails WHERE status IN ('failed', 'unknown') AND week != ? "
+            "ORDER BY week, school, recipient", (besides,)).fetchall()
+    except sqlite3.OperationalError:  # no emails table yet
+        rows = []
+    finally:
+        db.close()
+    return [_entry(r) for r in rows]
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from email.utils import parseaddr
 
 from config.model import Config
-from core.errors import DeliveryError
+from core.errors import DeliveryError, Stopped
 from delivery import gmail, smtp
 from delivery.gmail import GmailConnection
 from delivery.ledger import Key, Ledger, Status, peek
@@ -89,6 +89,9 @@ def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime
                     report.setup_missing = isinstance(exc, SetupMissing)
                     report.waiting.append(item.line("not sent"))
                     log.error("Sending stopped: %s", exc)
+                except Stopped:  # during a retry's pause: this email was not handed over
+                    report.stopped = "a stop was asked for (SIGTERM or Ctrl-C)"
+                    report.waiting.append(item.line("not sent"))
         finally:
             connection.close()
     return report
@@ -223,6 +226,9 @@ def send_one(connection: Transport, ledger: Ledger, config: Config, item: Outgoi
         outcome = tries(connection, ledger, parseaddr(config.delivery.sender)[1], item, sleep)
     except DeliveryError:
         ledger.release(item.key, "not sent: the mail server could not be used")
+        raise
+    except Stopped:
+        ledger.release(item.key, "not sent: the run was stopped while waiting to try again")
         raise
     record(ledger, item, outcome, report)
 

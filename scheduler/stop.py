@@ -14,15 +14,34 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
 
+from core.errors import Stopped
+
+__all__ = ["StopCheck", "StopFlag", "Stopped", "between_steps", "never", "pause"]
+
 StopCheck = Callable[[], bool]
-
-
-class Stopped(Exception):
-    """A stop was asked for (SIGTERM or Ctrl-C); the run ended between two steps."""
 
 
 def never() -> bool:
     return False
+
+
+_active: StopFlag | None = None
+"""The flag the signals are routed to now, if any: what `pause` listens to."""
+
+
+def pause(seconds: float) -> None:
+    """A wait (a retry's backoff, the quota's turn) that a stop cuts short: SIGTERM or Ctrl-C
+    during it, or before it, ends the run at once (Stopped) instead of after the wait. Without
+    signals routed to a flag (a library call, a test), a plain sleep."""
+    flag = _active
+    if flag is None:
+        time.sleep(max(0.0, seconds))
+        return
+    deadline = time.monotonic() + seconds
+    while not flag() and (left := deadline - time.monotonic()) > 0:
+        flag.wait(left)
+    if flag():
+        raise Stopped(f"stopped while waiting ({flag.reason}); nothing was half-written")
 
 
 class StopFlag:
@@ -69,9 +88,12 @@ class StopFlag:
         self._pipe = (read, write)
         wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
         previous = {s: signal.signal(s, self._handle) for s in signums}
+        global _active
+        routed, _active = _active, self
         try:
             yield self
         finally:
+            _active = routed
             for s, handler in previous.items():
                 signal.signal(s, handler)
             signal.set_wakeup_fd(wakeup)

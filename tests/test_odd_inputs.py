@@ -129,3 +129,60 @@ def test_a_coach_serving_schools_with_separators_in_their_names_is_linked_to_bot
                      ("Bo Diaz", "Lee, Park Middle")]
     assert not data.issues["column"].eq("Schools").any()
     assert SCHOOLS[1][0] == "Alpha Elementary"  # the shared fixture is untouched
+
+
+# ---------------------------------------------------------------- ranges
+
+
+def schools_with(teachers, need):
+    tabs = raw_tabs()
+    schools = next(t for t in tabs if t.tab == "Schools")
+    schools.rows[0][3], schools.rows[0][4] = teachers, need
+    return validate(tabs, context())
+
+
+def issues_in(data, column):
+    return data.issues[data.issues["column"] == column]
+
+
+@pytest.mark.parametrize("teachers", [1e-300, 0, -3, 2.5, 1e308, "1e308", 10_001])
+def test_classroom_teachers_must_be_a_whole_number_from_1(teachers):
+    data = schools_with(teachers, 50)
+    (issue,) = issues_in(data, "Number of classroom teachers")["message"]
+    assert "a whole number from 1 to 10,000" in issue
+    assert data.schools.set_index("school").loc["Alpha Elementary", "classroom_teachers"] != \
+        data.schools.set_index("school").loc["Alpha Elementary", "classroom_teachers"]  # NaN
+
+
+@pytest.mark.parametrize("need, kept", [(1e308, None), (-1, None), (150, None), ("101%", None),
+                                        (0.62, 62.0), ("62%", 62.0), (0, 0.0), (100, 100.0)])
+def test_need_is_a_percentage_from_0_to_100(need, kept):
+    data = schools_with(10, need)
+    value = data.schools.set_index("school").loc["Alpha Elementary", "need"]
+    flagged = issues_in(data, "% economically disadvantaged")
+    if kept is None:
+        assert len(flagged) == 1 and value != value
+        assert "a percentage from 0 to 100" in flagged["message"].iloc[0]
+    else:
+        assert flagged.empty and value == pytest.approx(kept)
+
+
+def test_a_tiny_teacher_count_no_longer_shows_thousands_of_percent(tmp_path):
+    def tiny(tabs):
+        tabs["Schools"][1][3] = 1e-300
+    config = district_with(tmp_path, tiny)
+    assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 0
+    text = (tmp_path / "outbox" / "2026-W47" / "alpha-elementary.eml").read_text()
+    assert "3000" not in text and "of 0 " not in text
+
+
+@pytest.mark.parametrize("column, index, value, words", [
+    ("FTE", 3, 3, "above 0 and at most 1"),
+    ("Proficiency cutoff", 10, 1e9, "a score from 0 to 100"),
+])
+def test_other_numbers_outside_their_range_are_row_issues(column, index, value, words):
+    tabs = raw_tabs()
+    tab = next(t for t in tabs if t.tab == ("Coaches" if column == "FTE" else "Cycles"))
+    tab.rows[0][index] = value
+    flagged = issues_in(validate(tabs, context()), column)
+    assert len(flagged) == 1 and words in flagged["message"].iloc[0]
