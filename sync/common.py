@@ -25,6 +25,18 @@ def rows_held() -> Iterator[None]:
         gc.unfreeze()
 
 
+GOOGLE_CELL_CHARACTERS = 50_000  # Google refuses the whole write for one longer cell
+EXCEL_CELL_CHARACTERS = 32_767   # Excel's own limit; openpyxl would save more, Excel cuts it
+
+
+def fit_cell(text: str, limit: int) -> str:
+    """Text as long as a cell can hold: a longer one is cut, with a marker that says so."""
+    if len(text) <= limit:
+        return text
+    marker = f" … [cut: {len(text) - limit:,}+ more characters]"
+    return text[:limit - len(marker)] + marker
+
+
 def current_umask() -> int:
     """The process's umask (new files get 0o666 minus it); reading it means setting it."""
     mask = os.umask(0o022)

@@ -27,6 +27,7 @@ from core.parse import date_to_serial
 from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab
 from core.summary import Link, Table
 from core.tables import Dashboard, Fig, Fmt, wraps
+from sync.common import GOOGLE_CELL_CHARACTERS, fit_cell
 from sync.google_api import SHEETS_URL, GoogleConnection, OutcomeUnknown, Unreachable, api_message
 from sync.google_style import (
     DASHBOARD_COLUMNS,
@@ -115,9 +116,9 @@ def cell(value: Any) -> dict[str, Any]:
         return {"userEnteredValue": {"numberValue": date_to_serial(value)},
                 "userEnteredFormat": DATE_FORMAT}
     if isinstance(value, Link):
-        return {"userEnteredValue": {"stringValue": value.text},
+        return {"userEnteredValue": {"stringValue": fit_cell(value.text, GOOGLE_CELL_CHARACTERS)},
                 "userEnteredFormat": {"textFormat": {"link": {"uri": value.url}}}}
-    return {"userEnteredValue": {"stringValue": str(value)}}
+    return {"userEnteredValue": {"stringValue": fit_cell(str(value), GOOGLE_CELL_CHARACTERS)}}
 
 
 def header_row(header: Sequence[str]) -> dict[str, Any]:

@@ -30,7 +30,8 @@ from core.sources import FailureKind, RawTab, SourceProblem
 from core.words import plural
 from core.summary import Link, Table, run_log_table
 from core.tables import Dashboard, Fig
-from sync.common import current_umask, find_sheet, missing_tab, sheet_values, trim_row
+from sync.common import (EXCEL_CELL_CHARACTERS, current_umask, find_sheet, fit_cell, missing_tab,
+                         sheet_values, trim_row)
 from sync.workbook_charts import draw_dashboard
 from sync.workbook_style import style_table
 
@@ -314,4 +315,4 @@ def write_cell(cell: Any, value: Any) -> None:
 
 
 def safe_text(value: Any) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return fit_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)), EXCEL_CELL_CHARACTERS)

@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 from . import metadata, objects
 from .a1 import MAX_COLUMNS
 from .app import App, Call, Reply
-from .errors import CELL_LIMIT_MESSAGE, ApiError, RequestError, invalid
+from .errors import CELL_CHARACTERS, CELL_CHARACTERS_MESSAGE, CELL_LIMIT_MESSAGE, ApiError, RequestError, invalid
 from .fieldmask import MaskError, Path, apply_update, parse_mask
 from .formats import mirrored_paths, normalize_format
 from .model import Ids, Sheet, Spreadsheet, next_sheet_title
@@ -245,6 +245,9 @@ def _clean_cell(cell: Any) -> dict[str, Any]:
     value = cell.get("userEnteredValue")
     if value is not None and (not isinstance(value, dict) or len(value) != 1 or not set(value) <= VALUE_KEYS):
         raise RequestError("userEnteredValue must set exactly one of stringValue, numberValue, boolValue, formulaValue.")
+    text = (value or {}).get("stringValue") or (value or {}).get("formulaValue")
+    if isinstance(text, str) and len(text) > CELL_CHARACTERS:
+        raise RequestError(CELL_CHARACTERS_MESSAGE)
     return normalize_format({k: v for k, v in cell.items() if k not in READ_ONLY_CELL_FIELDS})
 
 

@@ -17,6 +17,14 @@ CELL_LIMIT_MESSAGE = (
 )
 
 
+CELL_CHARACTERS = 50_000
+CELL_CHARACTERS_MESSAGE = (
+    f"Your input contains more than the maximum of {CELL_CHARACTERS} characters in a single cell."
+)  # as Google words it (seen in public bug reports against the Sheets API)
+PAYLOAD_BYTES = 10_485_760
+PAYLOAD_MESSAGE = f"Request payload size exceeds the limit: {PAYLOAD_BYTES} bytes."
+
+
 class ApiError(Exception):
     """An error response: HTTP code, canonical status and message (plus optional details)."""
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from . import batch_update, drive, routes, spreadsheets_api, state, values_api
 from .app import App, Call, Reply
 from .clock import Clock, ManualClock
-from .errors import ApiError, invalid, unauthenticated
+from .errors import PAYLOAD_BYTES, PAYLOAD_MESSAGE, ApiError, invalid, unauthenticated
 from .faults import Fault, Faults, fault_error
 from .model import Ids
 from .quota import Quota
@@ -231,6 +231,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw_path, _, query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
+        if length > PAYLOAD_BYTES:  # Google refuses the request whole, before looking at it
+            self._send(400, invalid(PAYLOAD_MESSAGE).body())
+            return
         reply = self.standin.process(self.command, raw_path, query, self.headers, raw_body)
         if reply is None:
             self._drop()

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from .a1 import column_letters, quote_title
 from .cellinput import BadValue, raw_value, user_entered_value
-from .errors import ApiError, invalid
+from .errors import CELL_CHARACTERS, CELL_CHARACTERS_MESSAGE, ApiError, invalid
 from .model import CellData, Sheet, Target
 from .ranges import grid_limit_error, written_label
 
@@ -76,6 +76,8 @@ def write_matrix(target: Target, rows: list[list[Any]], option: str, requested: 
         for j, value in enumerate(row):
             if value is None:
                 continue
+            if isinstance(value, str) and len(value) > CELL_CHARACTERS:
+                raise invalid(CELL_CHARACTERS_MESSAGE)
             r, c = target.r0 + i, target.c0 + j
             sheet.put(r, c, with_value(sheet.get(r, c), *parse_input(value, option, i, j)))
             written.add(r, c)
