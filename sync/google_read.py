@@ -25,13 +25,7 @@ def read_google(conn: GoogleConnection, source: Source
     """Every configured tab of one spreadsheet; a problem with it is one issue, never a crash."""
     sid = spreadsheet_id(source.location) or source.location
     try:
-        sheets = sheet_ids(conn.reader.fetch_sheet_metadata(
-            sid, params={"includeGridData": "false", "fields": SHEET_FIELDS}))
-        wanted, problems = locate_tabs(source, list(sheets), sid)
-        if not wanted:
-            return [], problems
-        answer = conn.reader.values_batch_get(sid, [quoted(t) for t in wanted.values()],
-                                              params=dict(VALUE_PARAMS))
+        sheets, wanted, problems, ranges = fetch(conn, source, sid)
     except APIError as exc:
         return [], [SourceProblem(source.name, "", unreadable(conn, source, sid, exc),
                                   failure_kind(exc))]
@@ -40,15 +34,41 @@ def read_google(conn: GoogleConnection, source: Source
             f"Google Sheets did not answer for spreadsheet {sid} ({exc}). The other sources "
             "were still read; the next run will try again, or run it again yourself once "
             "Google answers."), FailureKind.UNREACHABLE)]
-    tabs = [raw_tab(source, kind, title, found.get("values", []), f"{SHEETS_URL}{sid}/edit#gid="
-                    f"{sheets[title]}")
-            for (kind, title), found in zip(wanted.items(), answer.get("valueRanges", []))]
+    except (ValueError, KeyError, TypeError) as exc:  # JSON cut short, or a field missing
+        return [], [SourceProblem(source.name, "", (
+            f"Google Sheets sent an answer for spreadsheet {sid} that could not be understood "
+            f"({type(exc).__name__}: {exc}), so nothing of it was used. The other sources were "
+            "still read; the next run will try again."), FailureKind.UNREADABLE)]
+    tabs = [raw_tab(source, kind, title, found.get("values") or [],
+                    f"{SHEETS_URL}{sid}/edit#gid={sheets[title]}")
+            for (kind, title), found in zip(wanted.items(), ranges)]
     return tabs, problems
 
 
+def fetch(conn: GoogleConnection, source: Source, sid: str
+          ) -> tuple[dict[str, int], dict[TabKind, str], list[SourceProblem], list[dict[str, Any]]]:
+    """The two calls: the tabs there are, then the values of those configured."""
+    sheets = sheet_ids(conn.reader.fetch_sheet_metadata(
+        sid, params={"includeGridData": "false", "fields": SHEET_FIELDS}))
+    wanted, problems = locate_tabs(source, list(sheets), sid)
+    if not wanted:
+        return sheets, wanted, problems, []
+    answer = conn.reader.values_batch_get(sid, [quoted(t) for t in wanted.values()],
+                                          params=dict(VALUE_PARAMS))
+    return sheets, wanted, problems, value_ranges(answer, wanted)
+
+
 def sheet_ids(metadata: dict[str, Any]) -> dict[str, int]:
-    return {s["properties"]["title"]: s["properties"]["sheetId"]
-            for s in metadata.get("sheets", [])}
+    """Tab title → sheet id. An answer without its `sheets` is damaged, never 'no tabs'."""
+    return {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
+
+
+def value_ranges(answer: dict[str, Any], wanted: dict[TabKind, str]) -> list[dict[str, Any]]:
+    """One range per tab asked for: fewer would make a tab look empty that was never read."""
+    ranges = answer["valueRanges"]
+    if len(ranges) != len(wanted) or not all(isinstance(r, dict) for r in ranges):
+        raise ValueError(f"{len(ranges)} value ranges for {len(wanted)} tabs")
+    return ranges
 
 
 def locate_tabs(source: Source, titles: list[str], sid: str

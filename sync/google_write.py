@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 from gspread.exceptions import APIError
 
 from core.errors import OutputError, TabOwnershipError
@@ -73,7 +74,7 @@ class Layout:
 
 def read_layout(metadata: dict[str, Any]) -> Layout:
     sheets = {}
-    for s in metadata.get("sheets", []):
+    for s in metadata["sheets"]:  # every spreadsheet has one; absent means a damaged answer
         p, grid = s["properties"], s["properties"].get("gridProperties", {})
         owned = any(m.get("metadataKey") == OWNER_MARK for m in s.get("developerMetadata", []))
         sheets[p["title"]] = SheetInfo(p["sheetId"], p["title"], grid.get("rowCount", 0),
@@ -272,7 +273,9 @@ def mark_run(previous: Sequence[int], run_mark: int) -> list[dict[str, Any]]:
 
 
 def check_ownership(layout: Layout, names: Sequence[str], sid: str) -> None:
-    clashes = [n for n in names if n in layout.sheets and not layout.sheets[n].owned]
+    wanted = {n.casefold() for n in names}  # tab names ignore case in Sheets
+    clashes = [s.title for s in layout.sheets.values()
+               if s.title.casefold() in wanted and not s.owned]
     if clashes:
         listed = ", ".join(f"'{c}'" for c in clashes)
         raise TabOwnershipError(
@@ -307,7 +310,7 @@ class GoogleTarget:
             try:
                 self._send(plan_write(layout, tables, run_log_entry, run_mark, dashboard))
                 return
-            except OutcomeUnknown:
+            except (OutcomeUnknown, requests.JSONDecodeError):  # applied or not: check
                 uncertain = True
             except APIError as exc:
                 if not (uncertain and exc.code == 400):
@@ -316,8 +319,17 @@ class GoogleTarget:
                           "kept dropping. The previous summary tabs are whole; run again.")
 
     def _layout(self) -> Layout:
-        return read_layout(self._call(lambda: self.conn.writer.fetch_sheet_metadata(
-            self.sid, params={"includeGridData": "false", "fields": METADATA_FIELDS})))
+        metadata = self._call(lambda: self.conn.writer.fetch_sheet_metadata(
+            self.sid, params={"includeGridData": "false", "fields": METADATA_FIELDS}))
+        try:
+            return read_layout(metadata)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise self._garbled(exc) from None
+
+    def _garbled(self, exc: Exception) -> OutputError:
+        return OutputError(f"Google Sheets sent an answer about {self.describe()} that could "
+                           f"not be understood ({type(exc).__name__}: {exc}); nothing was "
+                           "written (or, if it was, the next run sees its own mark). Run again.")
 
     def _send(self, requests: list[dict[str, Any]]) -> None:
         try:
@@ -329,6 +341,8 @@ class GoogleTarget:
     def _call(self, action: Any) -> Any:
         try:
             return action()
+        except requests.JSONDecodeError as exc:  # an answer cut short
+            raise self._garbled(exc) from None
         except APIError as exc:
             raise OutputError(self._explain(exc)) from None
         except Unreachable as exc:

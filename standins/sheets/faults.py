@@ -17,7 +17,10 @@ from typing import Optional
 from .errors import ApiError
 from .quota import quota_error, quota_kind
 
-KINDS = ("429", "500", "503", "timeout", "drop")
+KINDS = ("429", "500", "503", "timeout", "drop", "truncated", "incomplete")
+"""`truncated`: the call is handled, but its 200 answer's JSON is cut off halfway (a proxy or a
+dropped stream); `incomplete`: a 200 whose JSON lacks its main field."""
+DAMAGED = ("truncated", "incomplete")
 
 
 @dataclass

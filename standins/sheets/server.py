@@ -18,7 +18,7 @@ from . import batch_update, drive, routes, spreadsheets_api, state, values_api
 from .app import App, Call, Reply
 from .clock import Clock, ManualClock
 from .errors import PAYLOAD_BYTES, PAYLOAD_MESSAGE, ApiError, invalid, unauthenticated
-from .faults import Fault, Faults, fault_error
+from .faults import DAMAGED, Fault, Faults, fault_error
 from .model import Ids
 from .quota import Quota
 from .requestlog import LogEntry, RequestLog
@@ -161,6 +161,10 @@ class SheetsStandIn(SeedingApi):
             self._record("unknown", method, raw_path, token, reply[0], None)
             return reply
         fault = self.faults.take(route.endpoint)
+        if fault and fault.kind in DAMAGED:
+            reply = damaged(self._answer(route, method, query, token, raw_body), fault.kind)
+            self._record(route.endpoint, method, raw_path, token, reply[0], fault.kind)
+            return reply
         reply_or_none = self._faulted(fault, route.endpoint) if fault else None
         if fault and fault.kind != "timeout":
             self._record(route.endpoint, method, raw_path, token, reply_or_none[0] if reply_or_none else None, fault.kind)
@@ -193,6 +197,23 @@ class SheetsStandIn(SeedingApi):
 
     def _record(self, endpoint: str, method: str, path: str, token: str, status: Optional[int], fault: Optional[str]) -> None:
         self.log.record(LogEntry(endpoint, method, path, token, status, fault, self.clock.now()))
+
+
+class Truncated(dict):  # type: ignore[type-arg]
+    """An answer whose JSON the handler cuts off halfway when sending it."""
+
+
+def damaged(reply: Reply, kind: str) -> Reply:
+    """A successful answer spoiled as a `truncated` or `incomplete` fault spoils it; an error
+    answer is left alone."""
+    status, body = reply
+    if status != 200 or not isinstance(body, dict):
+        return reply
+    if kind == "truncated":
+        return status, Truncated(body)
+    main = next((k for k in ("valueRanges", "sheets", "replies", "values", "updatedCells")
+                 if k in body), next(iter(body), None))
+    return status, {k: v for k, v in body.items() if k != main}
 
 
 def _bearer(headers: Any) -> str:
@@ -242,6 +263,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: Optional[dict[str, Any]]) -> None:
         payload = b"" if body is None else json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
+        if isinstance(body, Truncated):
+            payload = payload[: len(payload) // 2]
         self.send_response(status)
         if body is not None:
             self.send_header("Content-Type", "application/json; charset=UTF-8")
