@@ -56,7 +56,7 @@ from scheduler.history import RunKind
 from scheduler.lock import Locked
 from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
-from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never
+from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never, pause_for
 from scheduler.baseline import load_baseline, record_baseline
 from sync.common import rows_held
 from sync.inspect import inspect_source
@@ -101,7 +101,7 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     """The whole job, one step per line. A refresh (send=False) writes the tabs and sends
     nothing but emails held earlier whose sources are usable again. A stop asked for during a
     step ends the run before the next one."""
-    google = connect_google(config)
+    google = connect_google(config, sleep=pause_for(should_stop))
     data, impact, read = compute_week(config, week, now, google, should_stop,
                                       accept_row_counts=accept_row_counts)
     between_steps(should_stop)
@@ -141,7 +141,9 @@ def send_week(config: Config, week: ReportWeek, *, now: dt.datetime, school: str
     """`send`: one week's emails (all, or one school's) from freshly computed figures; no tabs
     are written. With `resend`, sent even if the ledger says they were. Emails of schools whose
     sources cannot be used are held, as in a run."""
-    data, impact, read = compute_week(config, week, now, connect_google(config), should_stop)
+    data, impact, read = compute_week(config, week, now,
+                                      connect_google(config, sleep=pause_for(should_stop)),
+                                      should_stop)
     emails = for_school(render_emails(config, impact, data), school)
     held = held_emails(emails, read.failures)
     between_steps(should_stop)
@@ -269,7 +271,7 @@ def deliver(config: Config, emails: list[Email], week: ReportWeek, now: dt.datet
     once. `held` (school → why) are not delivered, and recorded as held."""
     if config.delivery.method in ("smtp", "gmail"):
         return send_emails(config, emails, week.label, now, resend=resend, environ=os.environ,
-                           should_stop=should_stop, held=held)
+                           sleep=pause_for(should_stop), should_stop=should_stop, held=held)
     report = DeliveryReport("outbox", delivery_target(config, week), week.label)
     emails = hold_outbox(config, emails, week.label, held or {}, report)
     written = write_outbox(emails, config.path(config.delivery.outbox),

@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reports.render import Email
-from sync.common import current_umask
 
 
 def build_message(email: Email, sender: str, reply_to: str | None, week: str,
@@ -81,6 +80,13 @@ def index_page(emails: list[Email], week: str) -> str:
         for e in emails)
     return (f"<!doctype html><meta charset='utf-8'><title>Outbox {week}</title>"
             f"<h1>Weekly reports, {week}</h1><ul>\n{items}\n</ul>\n")
+
+
+def current_umask() -> int:
+    """The process's umask (new files get 0o666 minus it); reading it means setting it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _atomic_write(path: Path, data: bytes) -> Path:

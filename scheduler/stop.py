@@ -16,7 +16,7 @@ from types import FrameType
 
 from core.errors import Stopped
 
-__all__ = ["StopCheck", "StopFlag", "Stopped", "between_steps", "never", "pause"]
+__all__ = ["StopCheck", "StopFlag", "Stopped", "between_steps", "never", "pause_for"]
 
 StopCheck = Callable[[], bool]
 
@@ -25,23 +25,17 @@ def never() -> bool:
     return False
 
 
-_active: StopFlag | None = None
-"""The flag the signals are routed to now, if any: what `pause` listens to."""
+def pause_for(should_stop: StopCheck) -> Callable[[float], None]:
+    """The sleep for waits inside a step (a retry's backoff, the quota's turn): a stop asked
+    for during it ends the run at once (Stopped), as it would between steps. With a StopFlag
+    routed to the signals, the wait itself is cut short; otherwise it is checked after."""
+    if isinstance(should_stop, StopFlag):
+        return should_stop.pause
 
-
-def pause(seconds: float) -> None:
-    """A wait (a retry's backoff, the quota's turn) that a stop cuts short: SIGTERM or Ctrl-C
-    during it, or before it, ends the run at once (Stopped) instead of after the wait. Without
-    signals routed to a flag (a library call, a test), a plain sleep."""
-    flag = _active
-    if flag is None:
+    def sleep(seconds: float) -> None:
         time.sleep(max(0.0, seconds))
-        return
-    deadline = time.monotonic() + seconds
-    while not flag() and (left := deadline - time.monotonic()) > 0:
-        flag.wait(left)
-    if flag():
-        raise Stopped(f"stopped while waiting ({flag.reason}); nothing was half-written")
+        between_steps(should_stop)
+    return sleep
 
 
 class StopFlag:
@@ -78,6 +72,14 @@ class StopFlag:
             with suppress(BlockingIOError):
                 os.read(self._pipe[0], 512)
 
+    def pause(self, seconds: float) -> None:
+        """Wait, unless or until a stop is asked for; then end the run (Stopped)."""
+        deadline = time.monotonic() + seconds
+        while not self() and (left := deadline - time.monotonic()) > 0:
+            self.wait(left)
+        if self():
+            raise Stopped(f"stopped while waiting ({self.reason}); nothing was half-written")
+
     @contextmanager
     def on_signals(self, signums: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)
                    ) -> Iterator[StopFlag]:
@@ -88,12 +90,9 @@ class StopFlag:
         self._pipe = (read, write)
         wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
         previous = {s: signal.signal(s, self._handle) for s in signums}
-        global _active
-        routed, _active = _active, self
         try:
             yield self
         finally:
-            _active = routed
             for s, handler in previous.items():
                 signal.signal(s, handler)
             signal.set_wakeup_fd(wakeup)

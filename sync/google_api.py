@@ -8,7 +8,8 @@ raises `OutcomeUnknown` so the writer can look before trying again.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, MutableMapping
+import time
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -101,8 +102,11 @@ class GoogleConnection:
 
 
 def connect(settings: Google, *, pacer: Pacer | None = None,
-            policy: RetryPolicy | None = None) -> GoogleConnection:
-    pacer = pacer or Pacer({READ: settings.reads_per_minute, WRITE: settings.writes_per_minute})
+            policy: RetryPolicy | None = None,
+            sleep: Callable[[float], None] = time.sleep) -> GoogleConnection:
+    """`sleep` waits for the quota's turn and between retries (one a stop cuts short)."""
+    pacer = pacer or Pacer({READ: settings.reads_per_minute, WRITE: settings.writes_per_minute},
+                           sleep=sleep)
     policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
     endpoint = settings.endpoint or os.environ.get(ENDPOINT_ENV)
     read_creds, write_creds, account = credentials(settings, local=bool(endpoint))

@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
-from scheduler.stop import pause
-
 READ, WRITE = "read", "write"
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 WINDOW = 60.0
@@ -28,7 +26,7 @@ class Pacer:
 
     per_minute: Mapping[str, int]
     clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = pause  # a stop (SIGTERM) cuts the wait short
+    sleep: Callable[[float], None] = time.sleep  # main passes one a stop cuts short
     waited: float = 0.0
     requests: dict[str, int] = field(default_factory=lambda: {READ: 0, WRITE: 0})
     throttled: int = 0  # 429s received despite pacing (target: 0)

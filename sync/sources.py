@@ -2,6 +2,9 @@
 One bad source never stops the others."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from config.model import SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
 from core.sources import RawTab, SourceProblem
 from sync.google_api import SHEETS_URL, GoogleConnection, connect
@@ -16,9 +19,11 @@ def uses_google(config: Config) -> bool:
     return Backend.GOOGLE in backends
 
 
-def connect_google(config: Config) -> GoogleConnection | None:
-    """One connection (and one quota pacer) for the whole run; None when nothing is on Google."""
-    return connect(config.google) if uses_google(config) else None
+def connect_google(config: Config, sleep: Callable[[float], None] = time.sleep
+                   ) -> GoogleConnection | None:
+    """One connection (and one quota pacer) for the whole run; None when nothing is on Google.
+    `sleep` is how it waits (for the quota, between retries): main's is cut short by a stop."""
+    return connect(config.google, sleep=sleep) if uses_google(config) else None
 
 
 def read_sources(config: Config, google: GoogleConnection | None = None

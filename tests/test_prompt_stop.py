@@ -14,9 +14,11 @@ import pytest
 
 from config.loader import load_config
 from delivery.ledger import Key, Status
-from delivery.sender import send_emails
-from scheduler.stop import StopFlag, Stopped, pause
-from sync.pacing import READ, WRITE, Pacer
+import main
+from core.weeks import parse_week
+from scheduler.stop import StopFlag, Stopped, pause_for
+from sync.google_api import connect
+from config.model import Google
 from tests.test_smtp import (ALPHA, ENV, KIM, NOW, PAT, certs, district, env,  # noqa: F401
                              ledger_of, server, small_emails)
 
@@ -30,22 +32,24 @@ def sigterm_soon(after: float = 0.2) -> threading.Timer:
 
 
 def test_a_stop_cuts_a_long_pause_short():
-    with StopFlag().on_signals():
+    with StopFlag().on_signals() as stop:
         sigterm_soon()
         began = time.monotonic()
         with pytest.raises(Stopped, match="stopped while waiting"):
-            pause(150)
+            pause_for(stop)(150)
     assert time.monotonic() - began < PROMPT
 
 
-def test_a_stop_cuts_the_sheets_quota_wait_short():
-    pacer = Pacer({READ: 1, WRITE: 1})  # the second read must wait a minute for its turn
-    with StopFlag().on_signals():
-        pacer.wait_turn(READ)
+def test_a_stop_cuts_the_sheets_quota_wait_short(monkeypatch):
+    monkeypatch.setenv("SHEETS_API_TOKEN", "t")
+    with StopFlag().on_signals() as stop:  # as main connects: the sleep is the stop's
+        google = connect(Google(endpoint="http://127.0.0.1:9", reads_per_minute=1),
+                         sleep=pause_for(stop))
+        google.pacer.wait_turn("read")
         sigterm_soon()
         began = time.monotonic()
         with pytest.raises(Stopped):
-            pacer.wait_turn(READ)
+            google.pacer.wait_turn("read")  # the next read's turn is a minute away
     assert time.monotonic() - began < PROMPT
 
 
@@ -53,10 +57,13 @@ def test_a_stop_cuts_the_smtp_retry_pause_short_and_the_email_waits(district, se
                                                                     small_emails):
     server.mailbox.rcpt_replies[PAT] = deque(["451 4.4.3 Try later"] * 4)
     emails = [replace(e, cc=()) for e in small_emails]
-    with StopFlag().on_signals():
+    with StopFlag().on_signals() as stop, pytest.MonkeyPatch.context() as mp:
+        for name, value in ENV.items():
+            mp.setenv(name, value)
         sigterm_soon()
         began = time.monotonic()
-        report = send_emails(load_config(district), emails, "2026-W47", NOW, environ=ENV)
+        report = main.deliver(load_config(district), emails, parse_week("2026-W47"), NOW,
+                              should_stop=stop)  # as a run delivers
     assert time.monotonic() - began < PROMPT
     assert report.stopped.startswith("a stop was asked for")
     assert sorted(w.recipient for w in report.waiting) == [KIM, PAT]
@@ -71,7 +78,6 @@ def test_a_stop_cuts_the_smtp_retry_pause_short_and_the_email_waits(district, se
 def test_every_run_lists_earlier_emails_still_failed_or_unknown_until_resolved(
         district, server, capsys):
     from delivery.ledger import Ledger
-    import main
     config = load_config(district)
     with Ledger(config.path(config.state)) as ledger:
         for recipient, school in ((PAT, ALPHA), (KIM, "Beta Middle")):
