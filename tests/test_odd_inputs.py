@@ -44,7 +44,10 @@ def test_a_completed_cycle_without_end_date_is_a_row_issue_not_a_crash(tmp_path,
 def test_check_names_the_row_a_run_would_have_stumbled_on(tmp_path, capsys):
     config = district_with(tmp_path, blank_end_date)
     assert main.main(["check", "--config", str(config)], now=NOW) == 0
-    assert "Small district › Cycles: 0 errors, 1 warnings" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "  Small district › Cycles › Ann Lee: 0 errors, 1 warning" in out
+    assert ("    row 2, End date: warning: The cycle is marked as finished but has no end date"
+            in out)
 
 
 def test_check_fails_where_run_would_fail(tmp_path, capsys):

@@ -47,8 +47,8 @@ def test_the_jobs_own_tabs_are_found_whatever_their_case_and_history_kept(distri
     assert run(district) == 0
     book = load_workbook(output)
     assert "Run Log" in book.sheetnames and "RUN LOG" not in book.sheetnames
-    assert book.sheetnames == ["Schools", "Coaches", "Cycles", "District", "Data Issues",
-                               "Run Log"]
+    assert "RUN LOG" not in book.sheetnames and not any(n[-1].isdigit() for n in book.sheetnames)
+    assert book.sheetnames.count("Run Log") == 1
     assert len(list(book["Run Log"].iter_rows(min_row=2))) == 2
 
 
