@@ -79,6 +79,12 @@ def tab_failures(tabs: Sequence[RawTab], aliases: Mapping[TabKind, Mapping[str, 
     return found
 
 
+FILLS_DURING_THE_YEAR = frozenset({TabKind.CYCLES, TabKind.ASSESSMENTS, TabKind.TEACHERS})
+"""Tabs that are rightly empty until the year gets going (no cycle started, nothing assessed yet,
+teachers not listed): with no rows now and none at the last successful run they are not a
+failure. Once they have held rows, emptying them is."""
+
+
 def tab_failure(raw: RawTab, aliases: Mapping[str, Sequence[str]], before: int | None,
                 max_drop_pct: float) -> SourceProblem | None:
     rows = data_rows(raw)
@@ -90,7 +96,7 @@ def tab_failure(raw: RawTab, aliases: Mapping[str, Sequence[str]], before: int |
             "that holds the data."))
     if missing:
         return failure(raw, FailureKind.MISSING_COLUMN, missing_columns(raw, missing))
-    if rows == 0:
+    if rows == 0 and (before or raw.kind not in FILLS_DURING_THE_YEAR):
         return failure(raw, FailureKind.EMPTY, (
             f"The tab has no data rows (expected {raw.kind.value} rows below the header"
             f"{f'; the last successful run read {before}' if before else ''}). Check that the "

@@ -9,7 +9,7 @@ import pytest
 import main
 from core.failures import (EVERY_SCHOOL, Baseline, affected_schools, quiet_schools,
                            tab_failures)
-from core.schema import TabKind
+from core.schema import FIELDS, TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from core.weeks import parse_week
 from core.words import counted
@@ -259,3 +259,18 @@ def test_the_alert_email_golden(tmp_path, part):
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(got, encoding="utf-8")
     assert got == path.read_text(encoding="utf-8"), "rerun with UPDATE_GOLDEN=1 if intended"
+
+
+@pytest.mark.parametrize("kind, before, fails", [
+    (TabKind.CYCLES, None, False),  # September: no cycle has started yet
+    (TabKind.ASSESSMENTS, None, False),
+    (TabKind.TEACHERS, None, False),
+    (TabKind.ASSESSMENTS, 40, True),  # emptied after holding rows
+    (TabKind.COACHING_LOG, None, True),  # a log with no rows looks like a broken form link
+    (TabKind.SCHOOLS, None, True),
+])
+def test_tabs_that_fill_during_the_year_may_start_empty(kind, before, fails):
+    header = [f.label for f in FIELDS[kind]]
+    raw = RawTab("Book", "Tab", kind, header, [])
+    found = tab_failures([raw], {}, Baseline({("Book", "Tab"): before} if before else {}), 50)
+    assert [f.kind for f in found] == ([FailureKind.EMPTY] if fails else [])

@@ -245,6 +245,8 @@ def test_a_broken_source_holds_its_school_alerts_staff_and_the_fix_sends_it_once
 
 def test_a_district_wide_source_holds_every_school(tmp_path, server, certs, capsys):
     d = Workbooks(tmp_path, server, certs)
+    assert run("run", "--once", "--config", str(d.config), week="2026-W46") == 0
+    server.mailbox.received.clear()
     write_workbook(tmp_path / "district.xlsx", {**DISTRICT, "Cycles": [TABS["Cycles"][1][0]]})
     assert run("run", "--once", "--config", str(d.config)) == 5
     assert [to for to, _ in received(server)] == [LEAD]
