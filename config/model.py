@@ -215,6 +215,9 @@ class Settings(Strict):
     max_row_drop_pct: Percent = 50
     """A tab that lost more than this share of the rows the last successful run read from it
     is a source failure: the emails that depend on it are held."""
+    max_tab_rows: int = Field(1_048_576, ge=1)
+    max_tab_columns: int = Field(500, ge=26)
+    """A workbook tab reaching past these is one source problem, never a hang."""
 
     @model_validator(mode="after")
     def _days(self) -> "Settings":

@@ -11,7 +11,8 @@ from sync.google_api import SHEETS_URL, GoogleConnection, connect
 from sync.google_read import read_google
 from sync.google_write import GoogleTarget
 from sync.sis import read_sis
-from sync.workbook import WorkbookTarget, read_workbook
+from sync.workbook import WorkbookTarget
+from sync.workbook_read import TabLimits, read_workbook
 
 
 def uses_google(config: Config) -> bool:
@@ -45,8 +46,9 @@ def read_source(config: Config, source: Source, google: GoogleConnection | None
         return read_google(google, source)
     if source.backend in SIS_BACKENDS:
         return read_sis(config.path(source.location), source.name, source.backend, source.school)
+    limits = TabLimits(config.settings.max_tab_rows, config.settings.max_tab_columns)
     return read_workbook(config.path(source.location), source.name, dict(source.tabs),
-                         source.school, dict(source.aliases))
+                         source.school, dict(source.aliases), limits)
 
 
 def output_target(config: Config, google: GoogleConnection | None = None

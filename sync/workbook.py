@@ -1,8 +1,7 @@
-"""The embedded backend: local .xlsx workbooks, read and written with openpyxl.
+"""The embedded backend's output: a local .xlsx workbook written with openpyxl (sources are
+read with calamine, in `sync.workbook_read`).
 
-Reading hands the pipeline the normal form of `core.sources` (dates as Sheets serial numbers), so
-validation cannot tell a workbook from a Google spreadsheet. Writing replaces only the tabs the
-job owns, atomically: the new workbook is saved to a temporary file beside the old one and moved
+Writing replaces only the tabs the job owns, atomically: the new workbook is saved to a temporary file beside the old one and moved
 over it, so a crash leaves the previous file whole.
 """
 from __future__ import annotations
@@ -25,13 +24,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import OutputError, TabOwnershipError
-from core.schema import OutputTab, TabKind
-from core.sources import FailureKind, RawTab, SourceProblem
+from core.schema import OutputTab
 from core.words import plural
 from core.summary import Link, Table, run_log_table
 from core.tables import Dashboard, Fig
-from sync.common import (EXCEL_CELL_CHARACTERS, current_umask, find_sheet, fit_cell, missing_tab,
-                         sheet_values, trim_row)
+from sync.common import EXCEL_CELL_CHARACTERS, current_umask, fit_cell, trim_row
 from sync.workbook_charts import draw_dashboard
 from sync.workbook_style import style_table
 
@@ -39,45 +36,6 @@ log = logging.getLogger("coaching_impact")
 
 OWNER_NAME = "CoachingImpactOwner"
 """Sheet-scoped defined name marking a tab as the job's own (travels with the tab if renamed)."""
-
-
-# ---------------------------------------------------------------- reading
-
-
-def open_for_reading(path: Path, source: str) -> tuple[Any, SourceProblem | None]:
-    try:
-        return load_workbook(path, read_only=True, data_only=True), None
-    except FileNotFoundError:
-        return None, SourceProblem(source, "", f"The workbook {path} does not exist. Check "
-                                   "the source's location: in the config (relative paths are "
-                                   "taken from the config file's folder).", FailureKind.MISSING)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        return None, SourceProblem(source, "", f"{path} could not be opened as an .xlsx "
-                                   f"workbook ({exc}). Save it as Excel .xlsx (File › Save As › Excel "
-                                   "Workbook) and point location: at that file.",
-                                   FailureKind.UNREADABLE)
-
-
-def read_workbook(path: Path, source: str, tabs: dict[TabKind, str], school: str | None,
-                  aliases: dict[TabKind, dict[str, list[str]]]
-                  ) -> tuple[list[RawTab], list[SourceProblem]]:
-    """Every configured tab of one workbook; a missing tab is a problem, the others still read."""
-    book, problem = open_for_reading(path, source)
-    if problem:
-        return [], [problem]
-    found, problems = [], []
-    try:
-        for kind, title in tabs.items():
-            sheet = find_sheet(book.sheetnames, title)
-            if sheet is None:
-                problems.append(missing_tab(source, title, kind, book.sheetnames, path))
-                continue
-            header, rows = sheet_values(book[sheet].iter_rows(values_only=True))
-            found.append(RawTab(source, sheet, kind, header, rows, school,
-                                aliases.get(kind, {})))
-    finally:
-        book.close()
-    return found, problems
 
 
 # ---------------------------------------------------------------- writing

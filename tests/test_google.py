@@ -16,7 +16,7 @@ from sync.google_api import connect
 from sync.google_read import read_google
 from sync.google_write import RUN_MARK, GoogleTarget
 from sync.pacing import READ, WRITE, Pacer, RetryPolicy
-from sync.workbook import read_workbook
+from sync.workbook_read import read_workbook
 from standins.sheets import Tab
 from tests.small_district import TABS, write_workbook
 

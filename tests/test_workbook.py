@@ -9,7 +9,8 @@ from openpyxl.styles import Font, PatternFill
 from core.errors import OutputError, TabOwnershipError
 from core.schema import TabKind as K
 from core.summary import Table
-from sync.workbook import WorkbookTarget, read_workbook
+from sync.workbook import WorkbookTarget
+from sync.workbook_read import read_workbook
 
 
 def make_book(path, sheets):
