@@ -2,6 +2,8 @@
 formatted with the privacy rules for emails (small-n suppression, top/bottom coding)."""
 from __future__ import annotations
 
+import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,14 +188,47 @@ def benchmark(year: pd.Series, config: Config) -> dict[str, Any]:
 
 
 def issue_summary(issues: pd.DataFrame, school: str, coaches: list[str]) -> dict[str, Any]:
-    """Issues in this school's rows, or in rows of its coaches that name no school."""
-    mine = issues[(issues["school"] == school) |
-                  ((issues["school"] == "") & issues["coach"].isin(coaches))]
-    where = mine.groupby(["source", "tab"]).size().reset_index(name="count")
-    return {"errors": int((mine["severity"] == Severity.ERROR.value).sum()),
-            "warnings": int((mine["severity"] == Severity.WARNING.value).sum()),
-            "where": [{"source": s, "tab": t, "count": int(n)}
-                      for s, t, n in where.itertuples(index=False)]}
+    """Issues in this school's rows, or in rows of its coaches that name no school. Counted
+    from one grouped pass over the issues shared by every school's call (filtering the whole
+    table once per school took 6.6 s of 8 for 200 schools at 3 million rows)."""
+    by_school, by_coach = _issue_groups(issues)
+    mine: Counter[tuple[str, str, str]] = Counter(by_school.get(school, {}))
+    for coach in coaches:
+        mine.update(by_coach.get(coach, {}))
+    where: Counter[tuple[str, str]] = Counter()
+    for (source, tab, _), n in mine.items():
+        where[(source, tab)] += n
+    return {"errors": sum(n for (_, _, sev), n in mine.items() if sev == Severity.ERROR.value),
+            "warnings": sum(n for (_, _, sev), n in mine.items()
+                            if sev == Severity.WARNING.value),
+            "where": [{"source": s, "tab": t, "count": n} for (s, t), n in sorted(where.items())
+                      if n]}
+
+
+_Groups = dict[str, dict[tuple[str, str, str], int]]
+_GROUPED: dict[int, tuple[weakref.ref[pd.DataFrame], _Groups, _Groups]] = {}
+
+
+def _issue_groups(issues: pd.DataFrame) -> tuple[_Groups, _Groups]:
+    """(counts by school, counts by coach for rows naming no school), each keyed by (source,
+    tab, severity); computed once per issues table and kept while the table lives."""
+    cached = _GROUPED.get(id(issues))
+    if cached and cached[0]() is issues:
+        return cached[1], cached[2]
+    counts = issues.groupby(["school", "coach", "source", "tab", "severity"], sort=False,
+                            dropna=False, observed=True).size()
+    by_school: _Groups = {}
+    by_coach: _Groups = {}
+    for (school, coach, source, tab, severity), n in counts.items():
+        key = (source, tab, severity)
+        if school == "":
+            group = by_coach.setdefault(coach, {})
+        else:
+            group = by_school.setdefault(school, {})
+        group[key] = group.get(key, 0) + int(n)
+    _GROUPED.clear()
+    _GROUPED[id(issues)] = (weakref.ref(issues), by_school, by_coach)
+    return by_school, by_coach
 
 
 # ---------------------------------------------------------------- the district summary email
