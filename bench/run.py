@@ -1,19 +1,25 @@
-"""Benchmark at district/state scale: prints figures, asserts nothing.
+"""Benchmark at district and state scale: prints figures, asserts nothing.
 
-    python -m bench.run [--schools 200] [--log-rows 1000000] [--assessment-rows 500000]
-                        [--api-log-rows 50000] [--repeats 3] [--skip-naive]
+    python -m bench.run [--schools 200] [--log-rows 1000000] [--small-log-rows 200000]
+                        [--state-log-rows 3000000] [--api-log-rows 50000] [--repeats 5]
+                        [--e2e-repeats 2] [--data out/bench-data] [--skip PART ...]
 
-1. Core: a synthetic district from the demo generator, handed to the pipeline in the readers'
-   normal form; wall time and peak RSS of validate -> compute -> summary tabs -> render, and
-   validation throughput.
-2. Baseline: the same log rows validated the common naive way (a dict per row, as gspread's
-   get_all_records gives, checked row by row with dateutil), side by side as a ratio.
-3. API: one spreadsheet per school on the local Sheets API stand-in with Google's quota switched
-   on (60 reads and 60 writes a minute), read and written through gspread by the job, on a
-   simulated clock; calls by endpoint, 429s, and the time the rate limiter needs. The naive way
-   (open_by_key + get_all_records per worksheet) is counted beside it.
-4.-5. Both backends end to end (`main.py run --once` in a fresh process) on the API-scale
-   district: wall time and peak RSS per backend.
+Honest by construction: the core is fed what the readers give (calamine's reading of the
+workbooks, or one new string object per cell), the first run in a process is reported as cold
+beside the warm ones, every comparison runs interleaved in one process, repeated, and is shown as
+min / median, and rows are compared like for like. Other work on the machine slows all
+contestants of an interleaved round alike, so the ratios hold better than the absolute times.
+
+1. reading   the same workbooks with calamine (the job) and openpyxl (its old reader)
+2. core      validate + compute on the calamine-read district, beside the naive per-row
+             validator (as is, and with its date parse cached) and an analyst's pandas script
+3. scale     validate + compute, email data and rendering in a fresh process per size (1M and
+             a state's year, 3M log rows), with peak RSS
+4. api       Sheets API calls for one spreadsheet per school, under Google's quota (simulated
+             clock), and the naive way's count
+5. e2e       `main.py run --once` in a fresh process: workbook backend at two sizes beside the
+             analyst's script end to end (pandas read_excel + the same figures); Google backend
+             with the Sheets stand-in in its own process
 """
 from __future__ import annotations
 
@@ -21,10 +27,8 @@ import argparse
 import datetime as dt
 import gc
 import json
-import logging
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,6 +41,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import baselines as base  # noqa: E402
+from bench.common import line, spread, timed  # noqa: E402
+from bench.data import by_school, district, today, workbooks  # noqa: E402
 from config.loader import load_config  # noqa: E402
 from config.model import Config  # noqa: E402
 from core.impact import compute_impact  # noqa: E402
@@ -49,177 +56,164 @@ from reports.context import school_contexts  # noqa: E402
 from reports.render import render_all  # noqa: E402
 from reports.tabs import summary_tables  # noqa: E402
 from sync.common import rows_held, sheet_values  # noqa: E402
+from sync.workbook_read import read_workbook  # noqa: E402
 
 WEEK = parse_week("2026-W47")
 NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
-FORM_ALIASES = {"school": ["Which school?"], "cycle_id": ["Coaching cycle ID (if part of a cycle)"]}
+PARTS = ("reading", "core", "scale", "api", "e2e")
 
 
-def line(label: str, value: str) -> None:
-    print(f"  {label:<54}{value}", flush=True)
+def interleaved(contestants: dict[str, Callable[[], Any]], repeats: int
+                ) -> dict[str, list[float]]:
+    """Each contestant once per round, the order rotating every round; seconds per run. The
+    first contestant's first run is the first in the process: the cold one."""
+    names = list(contestants)
+    seconds: dict[str, list[float]] = {n: [] for n in names}
+    for round_ in range(repeats):
+        order = names[round_ % len(names):] + names[:round_ % len(names)]
+        for name in order:
+            gc.collect()
+            _, took = timed(contestants[name])
+            seconds[name].append(took)
+    return seconds
 
 
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - start
+def ratio(slow: list[float], fast: list[float]) -> str:
+    return (f"{statistics.median(slow) / statistics.median(fast):.1f}x on medians, "
+            f"{min(slow) / min(fast):.1f}x on mins")
 
 
-def reset_peak_rss() -> None:
-    """Linux: start the peak-RSS counter (VmHWM) from the current RSS."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
+# ---------------------------------------------------------------- 1. reading
 
 
-def peak_rss_mb() -> float:
-    for row in Path("/proc/self/status").read_text().splitlines():
-        if row.startswith("VmHWM:"):
-            return int(row.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def workbook_tabs(folder: Path) -> list[RawTab]:
+    """The bench district's workbooks as the job reads them (calamine), every tab."""
+    tabs: list[RawTab] = []
+    for file, wanted in ((g.DISTRICT_FILE, {K.SCHOOLS: "Schools", K.COACHES: "Coaches",
+                                            K.TEACHERS: "Teachers", K.CYCLES: "Cycles",
+                                            K.ASSESSMENTS: "Assessments"}),
+                         (g.FORM_FILE, {K.COACHING_LOG: g.FORM_TAB}),
+                         (g.OWN_LOG_FILE, {K.COACHING_LOG: g.OWN_LOG_TAB})):
+        school = "Hillcrest Middle School" if file == g.OWN_LOG_FILE else None
+        aliases = {K.COACHING_LOG: {"school": ["Which school?"],
+                                    "cycle_id": ["Coaching cycle ID (if part of a cycle)"]}}
+        found, problems = read_workbook(folder / file, "bench", wanted, school, aliases)
+        assert not problems, problems
+        tabs += found
+    return tabs
 
 
-# ---------------------------------------------------------------- data
+def openpyxl_read(folder: Path) -> int:
+    from openpyxl import load_workbook
+    cells = 0
+    for file in (g.DISTRICT_FILE, g.FORM_FILE, g.OWN_LOG_FILE):
+        book = load_workbook(folder / file, read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            header, rows = sheet_values(sheet.iter_rows(values_only=True))
+            cells += sum(map(len, rows))
+        book.close()
+    return cells
 
 
-def grow_assessments(rows: list[list[Any]], wanted: int) -> list[list[Any]]:
-    """More students per cycle, each with their own ID, until `wanted` rows."""
-    out: list[list[Any]] = []
-    copy = 0
-    while len(out) < wanted and rows:
-        out += [[r[0], f"{r[1]}-{copy}", *r[2:]] for r in rows]
-        copy += 1
-    return out[:wanted]
+def reading(folder: Path, repeats: int) -> None:
+    print(f"\n1. Reading the {folder.name} workbooks (interleaved, {repeats} rounds)")
+    runs = interleaved({"calamine": lambda: workbook_tabs(folder),
+                        "openpyxl": lambda: openpyxl_read(folder)}, repeats)
+    line("calamine (the job's reader, with its bounding scan)", spread(runs["calamine"]))
+    line("  of which the first (cold) run", f"{runs['calamine'][0]:.2f} s")
+    line("openpyxl read-only (the old reader)", spread(runs["openpyxl"]))
+    line("calamine faster by", ratio(runs["openpyxl"], runs["calamine"]))
 
 
-def raw_tabs(d: g.DemoDistrict, assessments: list[list[Any]], *,
-             per_school: bool = False) -> list[RawTab]:
-    """The district as the readers hand it over: one form tab for every coaching-log row, or
-    (per_school) one tab per school, as 200 school spreadsheets on Google give."""
-    def tab(name: str, kind: K, header: tuple[str, ...], rows: list[Any], **kw: Any) -> RawTab:
-        h, body = sheet_values([tuple(header)] + [tuple(r) for r in rows])
-        return RawTab("bench", name, kind, h, body, **kw)
-    logs = [tab(f"Form {school}", K.COACHING_LOG, g.FORM_HEADER, rows, aliases=FORM_ALIASES)
-            for school, rows in (by_school(d.form_log) if per_school
-                                 else {"": d.form_log}).items()]
-    return [tab("Schools", K.SCHOOLS, g.SCHOOLS_HEADER, d.schools),
-            tab("Coaches", K.COACHES, g.COACHES_HEADER, d.coaches),
-            tab("Teachers", K.TEACHERS, g.TEACHERS_HEADER, d.teachers),
-            tab("Cycles", K.CYCLES, g.CYCLES_HEADER, d.cycles),
-            tab("Assessments", K.ASSESSMENTS, g.ASSESSMENTS_HEADER, assessments),
-            *logs,
-            tab("Log", K.COACHING_LOG, g.OWN_LOG_HEADER, d.own_log,
-                school="Hillcrest Middle School")]
+# ---------------------------------------------------------------- 2. core and baselines
 
 
-def by_school(rows: list[Any]) -> dict[str, list[Any]]:
-    """Form rows grouped by the school typed in them (case and spacing ignored)."""
-    groups: dict[str, list[Any]] = {}
-    for row in rows:
-        groups.setdefault(" ".join(str(row[3]).split()).lower(), []).append(list(row))
-    return groups
-
-
-# ---------------------------------------------------------------- 1. core
-
-
-def core(config: Config, d: g.DemoDistrict, assessment_rows: int,
-         repeats: int) -> tuple[int, float, float]:
-    print(f"\n1. Core pipeline (in process, no I/O; median of {repeats} runs, range in brackets)")
-    assessments = grow_assessments(d.assessments, assessment_rows)
-    tabs = raw_tabs(d, assessments)
+def core(config: Config, folder: Path, repeats: int) -> None:
+    tabs = workbook_tabs(folder)
     rows = sum(len(t.rows) for t in tabs)
-    ctx = Context(config.settings, config.district.school_year, dt.date(2026, 11, 23))
-    gc.collect()
-    reset_peak_rss()
-    (data, impact), t_validate, t_compute = validate_and_compute(config, tabs, ctx, repeats)
-    contexts, t_context = timed(lambda: school_contexts(impact, data, config))
-    emails, t_render = timed(lambda: render_all(contexts, cc_coaches=False))
-    _, t_tabs = timed(lambda: summary_tables(config, impact, data, emails, now=NOW))
-    validate_s = statistics.median(t_validate)
-    both = [v + c for v, c in zip(t_validate, t_compute)]
-    line("rows (log + assessments + rosters)", f"{rows:,}")
-    line("validate", f"{validate_s:.2f} s {spread_of(t_validate)} "
-                     f"({rows / validate_s:,.0f} rows/s)")
-    line("compute", f"{statistics.median(t_compute):.2f} s {spread_of(t_compute)}")
-    line("validate + compute (target < 5 s)", f"{statistics.median(both):.2f} s {spread_of(both)}")
-    line(f"render {len(emails)} school emails (target < 10 s)", f"{t_context + t_render:.2f} s")
-    line("summary tabs", f"{t_tabs:.2f} s")
-    line("peak RSS (target < 2,048 MB)", f"{peak_rss_mb():,.0f} MB")
-    line("data issues found", f"{len(data.issues):,}")
-    del data, impact, contexts, emails, tabs
-    split = raw_tabs(d, assessments, per_school=True)
-    _, split_validate, split_compute = validate_and_compute(config, split, ctx, repeats)
-    split_both = [v + c for v, c in zip(split_validate, split_compute)]
-    line(f"the same rows as {len(split)} tabs (a log per school, as on Google):", "")
-    line("  validate", f"{statistics.median(split_validate):.2f} s {spread_of(split_validate)}")
-    line("  validate + compute (target < 5 s)",
-         f"{statistics.median(split_both):.2f} s {spread_of(split_both)}")
-    return rows, validate_s, statistics.median(both)
+    log = [t for t in tabs if t.tab == g.FORM_TAB][0]
+    like = [t for t in tabs if t.kind is not K.ASSESSMENTS]  # the log (+ rosters, cycles)
+    print(f"\n2. Core on the calamine-read {folder.name} district ({rows:,} rows; "
+          f"interleaved, {repeats} rounds; ours ran first, so its first run is the cold one)")
+    ctx = Context(config.settings, config.district.school_year, today())
+
+    def ours(which: list[RawTab]) -> Callable[[], Any]:
+        def run() -> Any:
+            with rows_held():  # as the job does (main.compute_week)
+                data = validate(which, ctx, {}, [])
+                return compute_impact(data, config.settings, config.district.school_year, WEEK)
+        return run
+    records = base.naive_records(log.header, log.rows)
+    coaches = {str(r[1]).lower() for r in next(t for t in tabs if t.kind is K.COACHES).rows}
+    schools = {str(r[0]).lower() for r in next(t for t in tabs if t.kind is K.SCHOOLS).rows}
+    frames = base.analyst_frames({
+        "Form": (log.header, log.rows),
+        **{t.tab: (t.header, t.rows) for t in tabs if t.source == "bench" and t.kind in (
+            K.SCHOOLS, K.COACHES, K.CYCLES, K.ASSESSMENTS)}})
+    runs = interleaved({
+        "ours": ours(tabs), "ours_like": ours(like),
+        "naive": lambda: naive_held(records, coaches, schools, base.naive_validate),
+        "naive_cached": lambda: naive_held(records, coaches, schools,
+                                           base.naive_validate_cached),
+        "analyst": lambda: base.analyst_figures(frames)}, repeats)
+    warm = runs["ours"][1:] or runs["ours"]
+    line("validate + compute, everything (cold, first run)", f"{runs['ours'][0]:.2f} s")
+    line("validate + compute, everything (warm)", spread(warm))
+    line(f"  rows/s (warm median, {rows:,} rows)", f"{rows / statistics.median(warm):,.0f}")
+    like_rows = sum(len(t.rows) for t in like)
+    line(f"validate + compute, log + rosters only ({like_rows:,} rows)", spread(runs["ours_like"]))
+    line(f"naive per-row validation of the {len(records):,} log rows", spread(runs["naive"]))
+    line("naive, its date parse cached", spread(runs["naive_cached"]))
+    scale_ = len(records) / like_rows  # rows/s, like for like
+    line("ours (log + rosters, validate + compute) vs naive, rows/s",
+         ratio([t / scale_ for t in runs["naive"]], runs["ours_like"]))
+    line("ours vs naive with cached dates, rows/s",
+         ratio([t / scale_ for t in runs["naive_cached"]], runs["ours_like"]))
+    line("analyst's pandas script on the same rows (no read)", spread(runs["analyst"]))
+    line("ours (everything) vs analyst's script (target: faster)",
+         ratio(runs["analyst"], warm))
 
 
-def validate_and_compute(config: Config, tabs: list[RawTab], ctx: Context, repeats: int
-                         ) -> tuple[Any, list[float], list[float]]:
-    """(last data and impact, validate seconds, compute seconds) over `repeats` runs."""
-    t_validate, t_compute = [], []
-    for _ in range(repeats):
-        with rows_held():  # as the job does (main.compute_week)
-            data, seconds = timed(lambda: validate(tabs, ctx, {}, []))
-            impact, more = timed(lambda data=data: compute_impact(
-                data, config.settings, config.district.school_year, WEEK))
-        t_validate.append(seconds)
-        t_compute.append(more)
-        gc.collect()
-    return (data, impact), t_validate, t_compute
-
-
-def spread_of(seconds: list[float]) -> str:
-    return f"[{min(seconds):.2f}-{max(seconds):.2f}]" if len(seconds) > 1 else ""
-
-
-# ---------------------------------------------------------------- 2. naive baseline
-
-
-def naive_validate(records: list[dict[str, Any]], coaches: set[str], schools: set[str]) -> int:
-    """The straightforward way: one dict per row, each field checked in Python."""
-    from dateutil import parser as dateparser
-    valid = 0
-    for r in records:
-        try:
-            day = r["Date of Session"] or r["Timestamp"]
-            if isinstance(day, (int, float)):
-                when = dt.date(1899, 12, 30) + dt.timedelta(days=int(day))
-            else:
-                when = dateparser.parse(str(day)).date()
-            minutes = str(r["Duration (minutes)"]).lower().replace("mins", "").replace("min", "")
-            minutes = float(minutes.replace("hours", "").replace("hr", "").strip() or 0)
-            ok = (str(r["Email Address"]).strip().lower() in coaches
-                  and " ".join(str(r["Which school?"]).split()).lower() in schools
-                  and str(r["Type of session"]).strip() != "" and minutes > 0
-                  and when <= dt.date(2026, 11, 23))
-        except (ValueError, OverflowError):
-            ok = False
-        valid += ok
-    return valid
-
-
-def baseline(d: g.DemoDistrict, rows: int, validate_s: float, both_s: float) -> None:
-    print("\n2. Naive baseline on the same log rows (per-row Python, dateutil)")
-    header = list(g.FORM_HEADER)
-    records = [dict(zip(header, list(r) + [""] * (len(header) - len(r)))) for r in d.form_log]
-    coaches = {str(c[1]).lower() for c in d.coaches}
-    schools = {str(s[0]).lower() for s in d.schools}
+def naive_held(records: list[dict[str, Any]], coaches: set[str], schools: set[str],
+               check: Callable[..., int]) -> int:
     with rows_held():  # the same help from the garbage collector as ours gets
-        _, seconds = timed(lambda: naive_validate(records, coaches, schools))
-    naive = len(records) / seconds
-    line("naive validation", f"{seconds:.2f} s ({naive:,.0f} rows/s)")
-    line("ours vs naive, validation rows/s (target >= 10x)",
-         f"{rows / validate_s / naive:.1f}x")
-    line("ours vs naive, validation + compute rows/s", f"{rows / both_s / naive:.1f}x")
+        return check(records, coaches, schools)
 
 
-# ---------------------------------------------------------------- 3. API calls and quota
+# ---------------------------------------------------------------- 3. scale
+
+
+def scale(schools: int, sizes: list[int], folder: Path) -> None:
+    print("\n3. Scale: validate + compute in a fresh process per size (input as read, "
+          "resident); first run cold, second warm")
+    seen: dict[int, dict[str, float]] = {}
+    for log_rows in sizes:
+        file = folder / f"scale-{log_rows}.pkl"
+        subprocess.run([sys.executable, "-m", "bench.scale", "prepare", str(schools),
+                        str(log_rows), str(log_rows // 2), str(file)], cwd=ROOT, check=True)
+        done = subprocess.run([sys.executable, "-m", "bench.scale", "measure", str(file)],
+                              cwd=ROOT, capture_output=True, text=True, check=True)
+        file.unlink()
+        f = seen[log_rows] = json.loads(done.stdout.strip().splitlines()[-1])
+        cold, warm = f["cold_validate"] + f["cold_compute"], f["warm_validate"] + f[
+            "warm_compute"]
+        print(f"  {log_rows:,} log + {log_rows // 2:,} assessment rows ({f['rows']:,.0f} in all)")
+        line("  validate + compute, cold / warm", f"{cold:.2f} s / {warm:.2f} s "
+             f"(validate {f['cold_validate']:.2f} / {f['warm_validate']:.2f})")
+        line(f"  email data for {f['emails']:.0f} schools / rendering",
+             f"{f['email_data']:.2f} s / {f['render']:.2f} s")
+        line("  peak RSS (target < 2,048 MB) / of which the input", f"{f['peak_mb']:,.0f} MB / "
+             f"{f['input_mb']:,.0f} MB")
+    if len(seen) > 1:
+        small, big = min(seen), max(seen)
+        a, b = seen[small], seen[big]
+        cold = (b["cold_validate"] + b["cold_compute"]) / (a["cold_validate"] + a["cold_compute"])
+        warm = (b["warm_validate"] + b["warm_compute"]) / (a["warm_validate"] + a["warm_compute"])
+        line(f"  {big // 1000:,}k vs {small // 1000:,}k time (linear: {big / small:.1f}x; "
+             f"target < {1.1 * big / small:.1f}x)", f"cold {cold:.2f}x, warm {warm:.2f}x")
+
+
+# ---------------------------------------------------------------- 4. API calls and quota
 
 
 def per_school_sheets(standin: Any, d: g.DemoDistrict, token: str) -> dict[str, str]:
@@ -235,6 +229,7 @@ def per_school_sheets(standin: Any, d: g.DemoDistrict, token: str) -> dict[str, 
         ids[str(school[0])] = standin.create_spreadsheet(
             f"{school[0]} coaching log", {"Form Responses 1": [list(g.FORM_HEADER), *rows]},
             owner=token)
+    ids["output"] = standin.create_spreadsheet("Summary", {"Notes": [["x"]]}, owner=token)
     return ids
 
 
@@ -271,22 +266,21 @@ def api(d: g.DemoDistrict, folder: Path) -> None:
     from standins.sheets import SheetsStandIn
     from standins.sheets.clock import ManualClock
 
-    print(f"\n3. Sheets API: one spreadsheet per school ({len(d.schools)}), "
+    print(f"\n4. Sheets API: one spreadsheet per school ({len(d.schools)}), "
           "quota 60 reads + 60 writes a minute")
     token = "bench-token"
     os.environ["SHEETS_API_TOKEN"] = token
     clock = ManualClock()
     with SheetsStandIn(clock=clock) as standin:
         ids = per_school_sheets(standin, d, token)
-        ids["output"] = standin.create_spreadsheet("Summary", {"Notes": [["x"]]}, owner=token)
         config = load_config(api_config(ids, standin.url, folder))
         standin.quota.enable(read_per_minute=60, write_per_minute=60)
         pacer = Pacer({READ: 60, WRITE: 60}, clock=clock.now, sleep=clock.advance)
         conn = connect(config.google, pacer=pacer, policy=RetryPolicy(rng=random.Random(1)))
         started = clock.now()
         (tabs, problems), wall = timed(lambda: read_sources(config, conn))
-        data = validate(tabs, Context(config.settings, config.district.school_year,
-                                      dt.date(2026, 11, 23)), config.aliases, problems)
+        data = validate(tabs, Context(config.settings, config.district.school_year, today()),
+                        config.aliases, problems)
         impact = compute_impact(data, config.settings, config.district.school_year, WEEK)
         emails = render_all(school_contexts(impact, data, config), cc_coaches=False)
         summary = summary_tables(config, impact, data, emails, now=NOW)
@@ -304,10 +298,6 @@ def api(d: g.DemoDistrict, folder: Path) -> None:
         line("wall time: read / write (no real waiting)", f"{wall:.1f} s / {wall_write:.1f} s")
         line("sources unreadable", f"{len(problems)}")
         naive_calls(standin, ids, token)
-        print("\n4. End to end, `main.py run --once`, Google backend (the stand-in over HTTP; "
-              "quota off: its waits are the simulated figure above)")
-        run_child(api_config(ids, standin.url, folder, per_minute=100_000, name="e2e.yaml"),
-                  "wall time (read API, validate, ..., write, deliver)")
 
 
 def naive_calls(standin: Any, ids: dict[str, str], token: str) -> None:
@@ -323,93 +313,168 @@ def naive_calls(standin: Any, ids: dict[str, str], token: str) -> None:
     counts = standin.log.counts()
     line("naive calls (open_by_key + get_all_records)",
          f"{sum(counts.values())}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    line("  of which over the 60/min quota would 429", "every call past 60 in a minute")
 
 
-# ---------------------------------------------------------------- 4. end to end, both backends
+# ---------------------------------------------------------------- 5. end to end
 
 
 CHILD = """
-import io, json, sys, contextlib
+import io, json, sys, contextlib, time
 sys.path.insert(0, ".")
+start = time.perf_counter()
 import main
-from bench.run import StepClock, peak_rss_mb
+from bench.common import peak_rss_mb
+from bench.steps import StepClock
 steps = StepClock()
 with contextlib.redirect_stdout(io.StringIO()):
     code = main.main(["run", "--once", "--config", sys.argv[1]])
-print(json.dumps({"steps": steps.durations(), "peak_mb": peak_rss_mb()}))
+print(json.dumps({"steps": steps.durations(), "peak_mb": peak_rss_mb(),
+                  "inside": time.perf_counter() - start}))
 sys.exit(code)
 """
 """Runs the job in a fresh process (exec resets peak RSS) and prints its step times and peak."""
 
-
-class StepClock(logging.Handler):
-    """Times the job's steps from its own log: each step lasts until the next one starts."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.marks: list[tuple[str, float]] = []
-        logging.getLogger("coaching_impact").addHandler(self)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.marks.append((record.getMessage(), time.perf_counter()))
-
-    def durations(self) -> list[tuple[str, float]]:
-        ends = [t for _, t in self.marks[1:]] + [time.perf_counter()]
-        return [(text, end - start) for (text, start), end in zip(self.marks, ends)]
+ANALYST = """
+import json, sys, time
+sys.path.insert(0, ".")
+start = time.perf_counter()
+from pathlib import Path
+from bench import baselines as base
+from bench.common import peak_rss_mb
+frames = base.analyst_read(Path(sys.argv[1]), None if sys.argv[2] == "default" else sys.argv[2])
+read = time.perf_counter() - start
+figures = base.analyst_figures(frames)
+print(json.dumps({"read": read, "total": time.perf_counter() - start, "peak_mb": peak_rss_mb(),
+                  "valid": figures["valid_rows"]}))
+"""
 
 
-def end_to_end(d: g.DemoDistrict, folder: Path) -> None:
-    print("\n5. End to end, `main.py run --once`, workbook backend, same district")
-    data_dir = folder / "data"
-    g.write_workbooks(d, data_dir)
-    text = (ROOT / "config" / "district.yaml").read_text()
-    text = text.replace("../demo/data/", f"{data_dir}/").replace("../out/", f"{folder}/")
-    config = folder / "workbook.yaml"
-    config.write_text(text)
-    run_child(config, "wall time (read xlsx, validate, ..., write, deliver)")
-
-
-def run_child(config: Path, label: str) -> None:
+def child(code: str, *args: str) -> tuple[float, dict[str, Any], int, str]:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, str(config)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
     wall = time.perf_counter() - start
-    report = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
-    line("exit code", f"{done.returncode}")
-    if done.returncode:
-        print(done.stderr[-2000:])
-    line(label, f"{wall:.1f} s (with starting Python and imports)")
-    for text, seconds in report.get("steps", []):
-        if not text.startswith("Run #"):  # the run's own start and end lines
-            line(f"  {text.split(' to ')[0].split(' via ')[0][:50]}", f"{seconds:.1f} s")
-    line("peak RSS", f"{report.get('peak_mb', 0):,.0f} MB")
+    out = done.stdout.strip().splitlines()
+    return wall, json.loads(out[-1]) if out else {}, done.returncode, done.stderr[-2000:]
 
 
-def main(argv: list[str] | None = None) -> None:
+def workbook_config(data: Path, folder: Path) -> Path:
+    text = (ROOT / "config" / "district.yaml").read_text()
+    out = folder / data.name
+    text = text.replace("../demo/data/", f"{data}/").replace("../out/", f"{out}/")
+    config = folder / f"{data.name}.yaml"
+    config.write_text(text)
+    return config
+
+
+def e2e_workbooks(books: list[Path], folder: Path, repeats: int) -> None:
+    print(f"\n5. End to end, workbook backend: `main.py run --once` in a fresh process beside "
+          f"the analyst's script (pandas read_excel + figures), interleaved, {repeats} rounds")
+    ours: dict[Path, list[float]] = {b: [] for b in books}
+    theirs: dict[Path, list[float]] = {b: [] for b in books}
+    last: dict[Path, dict[str, Any]] = {}
+    for _ in range(repeats):
+        for book in books:
+            wall, report, code, err = child(CHILD, str(workbook_config(book, folder)))
+            if code:
+                print(err)
+            ours[book].append(wall)
+            last[book] = report
+            wall, report, code, err = child(ANALYST, str(book), "default")
+            if code:
+                print(err)
+            theirs[book].append(wall)
+            last[book]["analyst"] = report
+    for book in books:
+        print(f"  {book.name}")
+        line("  ours, wall (with starting Python)", spread(ours[book]))
+        for text, seconds in last[book].get("steps", []):
+            if not text.startswith("Run #"):
+                line(f"    {text.split(' to ')[0].split(' via ')[0][:48]}", f"{seconds:.1f} s")
+        line("    peak RSS", f"{last[book].get('peak_mb', 0):,.0f} MB")
+        line("  analyst, wall (read_excel, openpyxl engine)", spread(theirs[book]))
+        a = last[book]["analyst"]
+        line("    of which read_excel / peak RSS", f"{a.get('read', 0):.1f} s / "
+             f"{a.get('peak_mb', 0):,.0f} MB")
+        line("  ours faster by (target >= 5x)", ratio(theirs[book], ours[book]))
+
+
+def e2e_google(d: g.DemoDistrict, folder: Path) -> None:
+    """The stand-in in its own process, loaded from a state file the bench seeds."""
+    from standins.sheets import SheetsStandIn
+    print("\n5b. End to end, Google backend (the Sheets stand-in in its own process, over "
+          "HTTP, quota off: the quota's waits are part 4's simulated figure)")
+    token = "bench-token"
+    state = folder / "standin-state.json"
+    seeder = SheetsStandIn()
+    ids = per_school_sheets(seeder, d, token)
+    seeder.save_state(state)
+    server = subprocess.Popen([sys.executable, "-m", "standins.sheets", "--port", "0",
+                               "--state", str(state), "--open-access"], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip().rsplit(" ", 1)[-1]  # type: ignore[union-attr]
+        os.environ["SHEETS_API_TOKEN"] = token
+        config = api_config(ids, url, folder, per_minute=100_000, name="e2e.yaml")
+        wall, report, code, err = child(CHILD, str(config))
+        line("exit code", f"{code}")
+        if code:
+            print(err)
+        line("wall time (with starting Python)", f"{wall:.1f} s")
+        for text, seconds in report.get("steps", []):
+            if not text.startswith("Run #"):
+                line(f"  {text.split(' to ')[0].split(' via ')[0][:50]}", f"{seconds:.1f} s")
+        line("peak RSS of the job", f"{report.get('peak_mb', 0):,.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     p.add_argument("--schools", type=int, default=200)
     p.add_argument("--log-rows", type=int, default=1_000_000)
-    p.add_argument("--assessment-rows", type=int, default=500_000)
+    p.add_argument("--small-log-rows", type=int, default=200_000,
+                   help="the smaller workbook district (reading comparison, end to end)")
+    p.add_argument("--state-log-rows", type=int, default=3_000_000)
     p.add_argument("--api-log-rows", type=int, default=50_000,
-                   help="log rows for the API and end-to-end parts (the stand-in keeps every "
-                        "cell in memory)")
-    p.add_argument("--skip-naive", action="store_true")
-    p.add_argument("--repeats", type=int, default=3,
-                   help="core runs; the median is reported (this machine's timings vary)")
-    args = p.parse_args(argv)
+                   help="log rows for the API parts (the stand-in keeps every cell in memory)")
+    p.add_argument("--repeats", type=int, default=5, help="rounds of in-process comparisons")
+    p.add_argument("--e2e-repeats", type=int, default=2, help="rounds of end-to-end runs")
+    p.add_argument("--data", type=Path, default=ROOT / "out" / "bench-data",
+                   help="where the bench workbooks are kept between runs")
+    p.add_argument("--skip", nargs="*", choices=PARTS, default=[])
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    load = os.getloadavg()
+    print(f"Benchmark {dt.datetime.now():%Y-%m-%d %H:%M}: {args.schools} schools; "
+          f"{os.cpu_count()} cores; load average {load[0]:.1f} at the start (other work on "
+          "the machine slows every figure; the interleaved ratios are the fair ones)")
+    big, (small, seconds) = None, timed(lambda: workbooks(
+        args.data, args.schools, args.small_log_rows, args.small_log_rows // 2))
+    line(f"workbooks, {args.small_log_rows:,} log rows (kept in {args.data})",
+         f"{seconds:.0f} s to write or find")
+    big, seconds = timed(lambda: workbooks(args.data, args.schools, args.log_rows,
+                                           args.log_rows // 2))
+    line(f"workbooks, {args.log_rows:,} log rows", f"{seconds:.0f} s to write or find")
     config = load_config()
-    print(f"Benchmark: {args.schools} schools, {args.log_rows:,} log rows, "
-          f"{args.assessment_rows:,} assessment rows; {os.cpu_count()} cores")
-    d, seconds = timed(lambda: g.build_district(schools=args.schools, log_rows=args.log_rows))
-    line("generate (not part of a run)", f"{seconds:.1f} s")
-    rows, validate_s, both_s = core(config, d, args.assessment_rows, args.repeats)
-    if not args.skip_naive:
-        baseline(d, rows, validate_s, both_s)
-    small = g.build_district(schools=args.schools, log_rows=args.api_log_rows)
+    if "reading" not in args.skip:
+        reading(small, args.repeats)
+    if "core" not in args.skip:
+        core(config, big, args.repeats)
+    if "scale" not in args.skip:
+        scale(args.schools, [args.log_rows, args.state_log_rows], args.data)
     with tempfile.TemporaryDirectory() as tmp:
-        api(small, Path(tmp))
-        end_to_end(small, Path(tmp))
+        if "api" not in args.skip or "e2e" not in args.skip:
+            api_district = district(args.schools, args.api_log_rows, args.api_log_rows // 2)
+        if "api" not in args.skip:
+            api(api_district, Path(tmp))
+        if "e2e" not in args.skip:
+            e2e_workbooks([small, big], Path(tmp), args.e2e_repeats)
+            e2e_google(api_district, Path(tmp))
 
 
 if __name__ == "__main__":
