@@ -1,6 +1,6 @@
 """Coaching impact: read coaching logs, validate, compute impact, write summary tabs, email principals.
 
-    python main.py run --once [--config PATH] [--week 2026-W47] [--dry-run]
+    python main.py run --once [--config PATH] [--week 2026-W47] [--dry-run] [--full]
     python main.py check [--config PATH]
     python main.py send --week 2026-W47 [--school NAME] [--resend] [--config PATH]
     python main.py schedule [--config PATH]
@@ -62,7 +62,8 @@ from sync.common import rows_held
 from sync.inspect import inspect_source
 from sync.template import write_templates
 from sync.google_api import GoogleConnection
-from sync.sources import connect_google, describe_output, output_target, read_sources
+from sync.sources import (connect_google, describe_output, output_target, read_sources,
+                          write_output)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED, EXIT_HELD = 0, 1, 2, 3, 4, 5
 
@@ -97,13 +98,14 @@ class RunResult:
 
 def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetime,
              send: bool = True, should_stop: StopCheck = never,
-             accept_row_counts: bool = False) -> RunResult:
+             accept_row_counts: bool = False, full: bool = False) -> RunResult:
     """The whole job, one step per line. A refresh (send=False) writes the tabs and sends
     nothing but emails held earlier whose sources are usable again. A stop asked for during a
-    step ends the run before the next one."""
+    step ends the run before the next one. `full` reads every Google source even if Drive says
+    it is unchanged."""
     google = connect_google(config, sleep=pause_for(should_stop))
     data, impact, read = compute_week(config, week, now, google, should_stop,
-                                      accept_row_counts=accept_row_counts)
+                                      accept_row_counts=accept_row_counts, full=full)
     between_steps(should_stop)
     console.step("Rendering emails")
     emails = render_emails(config, impact, data)
@@ -121,7 +123,7 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
         return RunResult(week, data, [], emails, 0, failures=read.failures)
     between_steps(should_stop)
     console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
-    target.write(summary.tables, summary.run_log_entry, summary.dashboard)
+    write_output(target, google, summary.tables, summary.run_log_entry, summary.dashboard)
     record_baseline(config.path(config.state), read.tabs, read.failures.problems, read.named,
                     now, accept=accept_row_counts)
     delivered = None
@@ -156,10 +158,11 @@ def send_week(config: Config, week: ReportWeek, *, now: dt.datetime, school: str
 
 def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
                  google: GoogleConnection | None, should_stop: StopCheck, *,
-                 accept_row_counts: bool = False) -> tuple[Validated, Impact, Read]:
+                 accept_row_counts: bool = False, full: bool = False
+                 ) -> tuple[Validated, Impact, Read]:
     """Read every source, find the ones that cannot be used, validate, compute the week's and
     the year's figures."""
-    tabs, problems = read_all(config, google, should_stop)
+    tabs, problems = read_all(config, google, should_stop, full=full)
     with rows_held():
         data, read = validate_sources(config, week, now, tabs, problems,
                                       accept_row_counts=accept_row_counts)
@@ -169,10 +172,10 @@ def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
         return data, compute_impact(data, config.settings, config.district.school_year, week), read
 
 
-def read_all(config: Config, google: GoogleConnection | None, should_stop: StopCheck
-             ) -> tuple[list[RawTab], list[SourceProblem]]:
+def read_all(config: Config, google: GoogleConnection | None, should_stop: StopCheck, *,
+             full: bool = False) -> tuple[list[RawTab], list[SourceProblem]]:
     console.step("Reading sources")
-    found = read_sources(config, google)
+    found = read_sources(config, google, full=full)
     between_steps(should_stop)
     return found
 
@@ -348,12 +351,12 @@ def report_week(config: Config, week: str | None, now: dt.datetime) -> ReportWee
 
 
 def runner(config: Config, should_stop: StopCheck, *,
-           accept_row_counts: bool = False) -> Runner[RunResult]:
+           accept_row_counts: bool = False, full: bool = False) -> Runner[RunResult]:
     """Runs the pipeline under the lock, recording each run in the state database."""
     def job(kind: RunKind, week: ReportWeek, now: dt.datetime, stop: StopCheck) -> RunResult:
         result = run_once(config, week, dry_run=False, now=now,
                           send=kind is not RunKind.REFRESH, should_stop=stop,
-                          accept_row_counts=accept_row_counts)
+                          accept_row_counts=accept_row_counts, full=full)
         if kind is not RunKind.MANUAL:  # `run --once` shows them in its summary
             console.loose_ends_warning(earlier_loose_ends(config, week))
         return result
@@ -377,11 +380,11 @@ def cmd_run(args: argparse.Namespace, now: dt.datetime) -> int:
     week = report_week(config, args.week, now)
     console.banner(config, week, dry_run=args.dry_run)
     if args.dry_run:  # writes nothing, so it takes no lock and leaves no record
-        result = run_once(config, week, dry_run=True, now=now)
+        result = run_once(config, week, dry_run=True, now=now, full=args.full)
     else:
         with StopFlag().on_signals() as stop:
-            result = runner(config, stop, accept_row_counts=args.accept_row_counts).run(
-                RunKind.MANUAL, week, now)
+            result = runner(config, stop, accept_row_counts=args.accept_row_counts,
+                            full=args.full).run(RunKind.MANUAL, week, now)
     console.run_summary(result.data, result.tabs_written, result.emails, result.delivery,
                         output=describe_output(config), dry_run=args.dry_run,
                         failures=result.failures, late=result.late)
@@ -531,6 +534,9 @@ def parser() -> argparse.ArgumentParser:
     add_week_flag(run)
     run.add_argument("--dry-run", action="store_true",
                      help="read, validate, compute and render; write and send nothing")
+    run.add_argument("--full", action="store_true",
+                     help="read every Google source from Google, even those Drive says are "
+                     "unchanged since the last read (kept in a local copy)")
     run.add_argument("--accept-row-counts", action="store_true",
                      help="take the rows each tab has now as its new count, after rows were "
                      "removed on purpose (otherwise a tab that lost most of its rows holds the "

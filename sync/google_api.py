@@ -30,6 +30,8 @@ from sync.pacing import READ, RETRYABLE_STATUS, WRITE, Pacer, RetryPolicy
 
 READ_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
+"""Only to learn which sources changed since the last read (`sync.source_versions`)."""
 ENDPOINT_ENV = "SHEETS_API_ENDPOINT"
 SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
 
@@ -95,6 +97,8 @@ class GoogleConnection:
     account: str | None
     """The service account's email, for 'share the spreadsheet with …' messages."""
     pacer: Pacer
+    versions: Any = None
+    """This run's `sync.source_versions.SourceVersions`, once the sources are read."""
 
     def share_hint(self, role: str) -> str:
         who = self.account or "the account the job runs as"
@@ -123,8 +127,8 @@ def connect(settings: Google, *, pacer: Pacer | None = None,
 
 def credentials(settings: Google, *, local: bool
                 ) -> tuple[BaseCredentials, BaseCredentials, str | None]:
-    """Service-account credentials with the narrowest scopes: read-only for sources,
-    spreadsheets for the output. With an endpoint override, a bare token instead."""
+    """Service-account credentials with the narrowest scopes: read-only for sources (and
+    Drive metadata, to skip unchanged ones), spreadsheets for the output. With an endpoint override, a bare token instead."""
     if local:
         token = token_credentials.Credentials(token=os.environ.get(settings.token_env, "local"))
         return token, token, None
@@ -135,7 +139,8 @@ def credentials(settings: Google, *, local: bool
             f"{settings.credentials_env} to the key file's path (google.credentials_env in the "
             "config names the variable). See README, 'Connecting Google Sheets'.")
     try:
-        reader = service_account.Credentials.from_service_account_file(path, scopes=[READ_SCOPE])
+        reader = service_account.Credentials.from_service_account_file(
+            path, scopes=[READ_SCOPE, DRIVE_METADATA_SCOPE])
     except FileNotFoundError:
         raise ConfigError(f"{settings.credentials_env} points at {path}, which does not "
                           "exist. Download the service account's JSON key there.") from None

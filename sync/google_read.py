@@ -14,16 +14,25 @@ from core.schema import TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from sync.common import find_sheet, missing_tab, sheet_values
 from sync.google_api import SHEETS_URL, GoogleConnection, Unreachable, api_message, quoted
+from sync.sheets_cache import CachedSheet
+from sync.source_versions import SourceVersions
 
 VALUE_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE",
                 "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 SHEET_FIELDS = "sheets.properties(sheetId,title)"
 
 
-def read_google(conn: GoogleConnection, source: Source
+def read_google(conn: GoogleConnection, source: Source, versions: SourceVersions | None = None
                 ) -> tuple[list[RawTab], list[SourceProblem]]:
-    """Every configured tab of one spreadsheet; a problem with it is one issue, never a crash."""
+    """Every configured tab of one spreadsheet; a problem with it is one issue, never a crash.
+    An unchanged spreadsheet with a local copy (see `sync.source_versions`) is not read again."""
     sid = spreadsheet_id(source.location) or source.location
+    wanted_titles = list(source.tabs.values())
+    copy = versions.cached(sid, wanted_titles) if versions else None
+    if copy is not None:
+        found = from_copy(source, sid, copy)
+        if found is not None:
+            return found
     try:
         sheets, wanted, problems, ranges = fetch(conn, source, sid)
     except APIError as exc:
@@ -39,10 +48,27 @@ def read_google(conn: GoogleConnection, source: Source
             f"Google Sheets sent an answer for spreadsheet {sid} that could not be understood "
             f"({type(exc).__name__}: {exc}), so nothing of it was used. The other sources were "
             "still read; the next run will try again."), FailureKind.UNREADABLE)]
-    tabs = [raw_tab(source, kind, title, found.get("values") or [],
-                    f"{SHEETS_URL}{sid}/edit#gid={sheets[title]}")
-            for (kind, title), found in zip(wanted.items(), ranges)]
-    return tabs, problems
+    values = {title: found.get("values") or []
+              for title, found in zip(wanted.values(), ranges)}
+    if versions:
+        versions.store(sid, wanted_titles, CachedSheet(sheets, values))
+    return tabs_of(source, sid, sheets, wanted, values), problems
+
+
+def tabs_of(source: Source, sid: str, sheets: dict[str, int], wanted: dict[TabKind, str],
+            values: dict[str, list[list[Any]]]) -> list[RawTab]:
+    return [raw_tab(source, kind, title, values[title], f"{SHEETS_URL}{sid}/edit#gid="
+                    f"{sheets[title]}") for kind, title in wanted.items() if title in values]
+
+
+def from_copy(source: Source, sid: str, copy: CachedSheet
+              ) -> tuple[list[RawTab], list[SourceProblem]] | None:
+    """The tabs from the local copy, as a fresh read would give them; None when the copy
+    lacks a tab now wanted (the config changed), so the spreadsheet is read."""
+    wanted, problems = locate_tabs(source, list(copy.sheets), sid)
+    if any(title not in copy.values for title in wanted.values()):
+        return None
+    return tabs_of(source, sid, copy.sheets, wanted, copy.values), problems
 
 
 def fetch(conn: GoogleConnection, source: Source, sid: str

@@ -3,14 +3,19 @@ One bad source never stops the others."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from config.model import SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
+from core.summary import Table
+from core.tables import Dashboard
 from core.sources import RawTab, SourceProblem
 from sync.google_api import SHEETS_URL, GoogleConnection, connect
 from sync.google_read import read_google
 from sync.google_write import GoogleTarget
 from sync.sis import read_sis
+from sync.sheets_cache import SheetsCache
+from sync.source_versions import SourceVersions, cache_folder
 from sync.workbook import WorkbookTarget
 from sync.workbook_read import TabLimits, read_workbook
 
@@ -27,23 +32,51 @@ def connect_google(config: Config, sleep: Callable[[float], None] = time.sleep
     return connect(config.google, sleep=sleep) if uses_google(config) else None
 
 
-def read_sources(config: Config, google: GoogleConnection | None = None
+def read_sources(config: Config, google: GoogleConnection | None = None, *, full: bool = False
                  ) -> tuple[list[RawTab], list[SourceProblem]]:
+    """Every source; Google ones only when changed since last read, unless `full`."""
     if google is None:
         google = connect_google(config)
+    versions = source_versions(config, google, full)
     tabs: list[RawTab] = []
     problems: list[SourceProblem] = []
     for source in config.sources:
-        found, trouble = read_source(config, source, google)
+        found, trouble = read_source(config, source, google, versions)
         tabs += found
         problems += trouble
     return tabs, problems
 
 
-def read_source(config: Config, source: Source, google: GoogleConnection | None
+def source_versions(config: Config, google: GoogleConnection | None, full: bool
+                    ) -> SourceVersions | None:
+    """Drive's versions of the Google sources, asked once a run; kept on the connection so
+    the job's own write to a spreadsheet it also reads is not taken for a change."""
+    if google is None or not any(s.backend is Backend.GOOGLE for s in config.sources):
+        return None
+    versions = SourceVersions(google.reader, SheetsCache(cache_folder(config.path(config.state))),
+                              full=full)
+    versions.start()
+    google.versions = versions
+    return versions
+
+
+def write_output(target: WorkbookTarget | GoogleTarget, google: GoogleConnection | None,
+                 tables: Sequence[Table], run_log_entry: Sequence[Any],
+                 dashboard: Dashboard | None = None) -> None:
+    """Write the summary tabs; a Google output that is also a source keeps its local copy."""
+    versions = google.versions if google is not None else None
+    if isinstance(target, GoogleTarget) and versions is not None:
+        with versions.own_write(target.sid):
+            target.write(tables, run_log_entry, dashboard)
+    else:
+        target.write(tables, run_log_entry, dashboard)
+
+
+def read_source(config: Config, source: Source, google: GoogleConnection | None,
+                versions: SourceVersions | None = None
                 ) -> tuple[list[RawTab], list[SourceProblem]]:
     if source.backend is Backend.GOOGLE and google is not None:
-        return read_google(google, source)
+        return read_google(google, source, versions)
     if source.backend in SIS_BACKENDS:
         return read_sis(config.path(source.location), source.name, source.backend, source.school)
     limits = TabLimits(config.settings.max_tab_rows, config.settings.max_tab_columns)

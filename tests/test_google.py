@@ -303,7 +303,7 @@ def test_the_demo_through_google_gives_the_same_tabs_and_emails(sheets_api, tmp_
     assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 0
 
     counts = sheets_api.log.counts()
-    assert counts == {"spreadsheets.get": 3 + 1, "values.batchGet": 3,
+    assert counts == {"drive.files.list": 1, "spreadsheets.get": 3 + 1, "values.batchGet": 3,
                       "spreadsheets.batchUpdate": 1}
     local = load_workbook(local_dir / "summary.xlsx")
     for title in ("Schools", "Coaches", "Cycles", "District", "Equity", "Trends", "Hours by Week",
@@ -372,7 +372,8 @@ def test_a_service_account_gets_the_narrowest_scopes_and_is_named_in_hints(monke
     conn = connect(Google(credentials_env="DISTRICT_KEY"))
     assert conn.account == "coaching-job@district.iam.gserviceaccount.com"
     assert conn.reader.session.credentials.scopes == [
-        "https://www.googleapis.com/auth/spreadsheets.readonly"]
+        "https://www.googleapis.com/auth/spreadsheets.readonly",
+        "https://www.googleapis.com/auth/drive.metadata.readonly"]
     assert conn.writer.session.credentials.scopes == [
         "https://www.googleapis.com/auth/spreadsheets"]
     assert "add coaching-job@district.iam.gserviceaccount.com as a Viewer" in \

@@ -88,6 +88,8 @@ class App:
 
     def commit(self, spreadsheet: Spreadsheet) -> None:
         spreadsheet.modified = self.clock.now()
+        previous = self.spreadsheets.get(spreadsheet.spreadsheet_id)
+        spreadsheet.version = (previous.version if previous else spreadsheet.version) + 1
         self.spreadsheets[spreadsheet.spreadsheet_id] = spreadsheet
         if self.on_commit:
             self.on_commit()

@@ -1,4 +1,7 @@
-"""Drive v3 `files` for spreadsheets: create, get, list (with the `q` gspread sends) and delete."""
+"""Drive v3 `files` for spreadsheets: create, get, list (with the `q` gspread sends) and delete.
+
+Each file has Drive's `version`, which goes up with every change to the file (every committed
+write), and `modifiedTime`."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ def file_resource(spreadsheet: Spreadsheet) -> dict[str, Any]:
         "mimeType": SHEETS_MIME,
         "createdTime": rfc3339(spreadsheet.created),
         "modifiedTime": rfc3339(spreadsheet.modified),
+        "version": str(spreadsheet.version),  # int64, which Drive's JSON sends as a string
         "owners": [{"kind": "drive#user", "displayName": spreadsheet.owner}],
         "trashed": False,
     }

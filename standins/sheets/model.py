@@ -115,6 +115,8 @@ class Spreadsheet:
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
     created: float = 0.0
     modified: float = 0.0
+    version: int = 1
+    """Drive's file version: goes up with every change to the file, as Drive's does."""
 
     @property
     def title(self) -> str:
@@ -124,7 +126,7 @@ class Spreadsheet:
         return Spreadsheet(
             self.spreadsheet_id, copy.deepcopy(self.properties), [s.clone() for s in self.sheets],
             self.owner, dict(self.shared), copy.deepcopy(self.developer_metadata),
-            self.created, self.modified,
+            self.created, self.modified, self.version,
         )  # fmt: skip
 
     def role(self, token: str, open_access: bool = False) -> Optional[str]:

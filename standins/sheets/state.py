@@ -26,6 +26,7 @@ def _dump_spreadsheet(spreadsheet: Spreadsheet) -> dict[str, Any]:
         "developerMetadata": spreadsheet.developer_metadata,
         "created": spreadsheet.created,
         "modified": spreadsheet.modified,
+        "fileVersion": spreadsheet.version,
         "sheets": [
             {
                 "properties": sheet.properties,
@@ -55,6 +56,7 @@ def _load_spreadsheet(item: dict[str, Any]) -> Spreadsheet:
     return Spreadsheet(
         item["spreadsheetId"], item["properties"], sheets, item["owner"], dict(item.get("shared", {})),
         item.get("developerMetadata", []), float(item.get("created", 0)), float(item.get("modified", 0)),
+        int(item.get("fileVersion", 1)),
     )  # fmt: skip
 
 
