@@ -36,6 +36,7 @@ from core.impact import Impact, compute_impact
 from core.setup import mapping_table, propose
 from core.schema import TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
+from core.summary import Table
 from core.validate import Context, Validated, validate
 from core.weeks import ReportWeek, WeekFormatError, last_full_week, parse_week
 from core.words import counted
@@ -48,6 +49,7 @@ from reports.alert import Held, held_emails, render_alert
 from reports.incomplete import mark_incomplete
 from reports.late import mark_late
 from reports.context import district_context, school_contexts
+from reports.export import export_figures
 from reports.outbox import write_outbox
 from reports.render import DISTRICT_SUMMARY, Email, render_all, render_district, unique_keys
 from reports.tabs import summary_tables
@@ -124,6 +126,7 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     between_steps(should_stop)
     console.step(f"Writing {len(summary.names)} summary tabs to {target.describe()}")
     write_output(target, google, summary.tables, summary.run_log_entry, summary.dashboard)
+    export(config, week, summary.tables, read.failures)
     record_baseline(config.path(config.state), read.tabs, read.failures.problems, read.named,
                     now, accept=accept_row_counts)
     delivered = None
@@ -170,6 +173,21 @@ def compute_week(config: Config, week: ReportWeek, now: dt.datetime,
         between_steps(should_stop)
         console.step(f"Computing impact for {week.label} and the school year to date")
         return data, compute_impact(data, config.settings, config.district.school_year, week), read
+
+
+def export(config: Config, week: ReportWeek, tables: Sequence[Table], failures: Failures
+           ) -> None:
+    """The figures for a warehouse (output.export); never while a source could not be used,
+    so a warehouse never holds a figure computed without its data."""
+    if not config.output.export:
+        return
+    if failures:
+        console.warning(f"Figures not exported to {config.path(config.output.export)}: a source "
+                     "could not be used (see above). The next run that reads every source "
+                     "exports them.")
+        return
+    console.step(f"Exporting figures to {config.path(config.output.export)}")
+    export_figures(config.path(config.output.export), week.label, tables)
 
 
 def read_all(config: Config, google: GoogleConnection | None, should_stop: StopCheck, *,

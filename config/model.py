@@ -254,6 +254,8 @@ class Schedule(Strict):
 class Output(Strict):
     backend: Backend = Backend.WORKBOOK
     location: str = Field(min_length=1)
+    export: str | None = Field(None, min_length=1)
+    """A folder for the figures as long Parquet tables, one subfolder per report week."""
 
     @model_validator(mode="after")
     def _location(self) -> "Output":
