@@ -207,7 +207,7 @@ def validate_sources(config: Config, week: ReportWeek, now: dt.datetime, tabs: l
     if accept_row_counts:
         baseline = Baseline({}, baseline.schools)
     found = tab_failures(tabs, config.aliases, baseline, config.settings.max_row_drop_pct)
-    console.step("Validating rows")
+    console.step(f"Validating {sum(len(t.rows) for t in tabs):,} rows")
     data = validate(tabs, validation_context(config, now), config.aliases,
                     problems + [f for f in found if f.kind is not FailureKind.MISSING_COLUMN])
     return data, judge(config, tabs, problems + found, baseline, data, week)

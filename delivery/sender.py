@@ -27,6 +27,7 @@ from delivery.oauth import SetupMissing
 from delivery.report import DeliveryReport, Line
 from delivery.smtp import Connection, Outcome, Result, Server, ServerUnavailable, login_for
 from reports.outbox import build_message, message_id
+from reports.progress import progress
 from reports.render import Email
 
 log = logging.getLogger("coaching_impact.delivery")
@@ -76,22 +77,11 @@ def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime
         items = hold(ledger, outgoing(config, emails, week, now), held or {}, report)
         due = plan(ledger, items, report, resend=resend)
         try:
-            for item in due:
-                if not report.stopped and should_stop():
-                    report.stopped = "a stop was asked for (SIGTERM or Ctrl-C)"
-                if report.stopped:
-                    report.waiting.append(item.line("not tried"))
-                    continue
-                try:
-                    send_one(connection, ledger, config, item, report, resend, sleep)
-                except DeliveryError as exc:
-                    report.stopped = str(exc)
-                    report.setup_missing = isinstance(exc, SetupMissing)
-                    report.waiting.append(item.line("not sent"))
-                    log.error("Sending stopped: %s", exc)
-                except Stopped:  # during a retry's pause: this email was not handed over
-                    report.stopped = "a stop was asked for (SIGTERM or Ctrl-C)"
-                    report.waiting.append(item.line("not sent"))
+            with progress("Emails sent", len(due)) as shown:
+                for item in due:
+                    send_or_hold(connection, ledger, config, item, report, resend, sleep,
+                                 should_stop)
+                    shown.advance()
         finally:
             connection.close()
     return report
@@ -133,6 +123,27 @@ def check_credentials(config: Config, environ: Mapping[str, str],
     how = ("logged in with the app's token (XOAUTH2)" if connection.server.oauth2 else
            "logged in" if connection.login else "connected (no login configured)")
     return f"mail server {connection.label}: {how}"
+
+
+def send_or_hold(connection: Transport, ledger: Ledger, config: Config, item: Outgoing,
+                 report: DeliveryReport, resend: bool, sleep: Callable[[float], None],
+                 should_stop: Callable[[], bool]) -> None:
+    """One email: sent, or held once sending has stopped (a stop asked for, a dead server)."""
+    if not report.stopped and should_stop():
+        report.stopped = "a stop was asked for (SIGTERM or Ctrl-C)"
+    if report.stopped:
+        report.waiting.append(item.line("not tried"))
+        return
+    try:
+        send_one(connection, ledger, config, item, report, resend, sleep)
+    except DeliveryError as exc:
+        report.stopped = str(exc)
+        report.setup_missing = isinstance(exc, SetupMissing)
+        report.waiting.append(item.line("not sent"))
+        log.error("Sending stopped: %s", exc)
+    except Stopped:  # during a retry's pause: this email was not handed over
+        report.stopped = "a stop was asked for (SIGTERM or Ctrl-C)"
+        report.waiting.append(item.line("not sent"))
 
 
 def outgoing(config: Config, emails: list[Email], week: str, now: dt.datetime) -> list[Outgoing]:

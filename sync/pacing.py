@@ -7,6 +7,8 @@ Clock, sleep and randomness are injected so tests never wait.
 """
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import random
 import time
 from collections import deque
@@ -18,6 +20,9 @@ READ, WRITE = "read", "write"
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 WINDOW = 60.0
 SLACK = 1e-6  # float clocks: treat "a hair under a minute ago" as a minute ago, never spin
+QUOTA_NOTE = 5.0
+"""Waits this long or longer are logged, with when they end, so a person knows why it is idle."""
+log = logging.getLogger("coaching_impact")
 
 
 @dataclass
@@ -47,6 +52,10 @@ class Pacer:
         self.requests[kind] = self.requests.get(kind, 0) + 1
 
     def pause(self, seconds: float) -> None:
+        if seconds >= QUOTA_NOTE:
+            until = dt.datetime.now() + dt.timedelta(seconds=seconds)
+            log.info("Waiting %.0f s for Google's per-minute quota (until %s)", seconds,
+                     f"{until:%H:%M:%S}")
         if seconds > 0:
             self.waited += seconds
             self.sleep(seconds)

@@ -9,6 +9,7 @@ from typing import Any
 from config.model import SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
 from core.summary import Table
 from core.tables import Dashboard
+from reports.progress import progress
 from core.sources import RawTab, SourceProblem
 from sync.google_api import SHEETS_URL, GoogleConnection, connect
 from sync.google_read import read_google
@@ -40,10 +41,12 @@ def read_sources(config: Config, google: GoogleConnection | None = None, *, full
     versions = source_versions(config, google, full)
     tabs: list[RawTab] = []
     problems: list[SourceProblem] = []
-    for source in config.sources:
-        found, trouble = read_source(config, source, google, versions)
-        tabs += found
-        problems += trouble
+    with progress("Sources read", len(config.sources)) as shown:
+        for source in config.sources:
+            found, trouble = read_source(config, source, google, versions)
+            tabs += found
+            problems += trouble
+            shown.advance()
     return tabs, problems
 
 
