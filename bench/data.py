@@ -11,7 +11,7 @@ from typing import Any
 from core.schema import TabKind as K
 from core.sources import RawTab
 from demo import generate as g
-from sync.common import normal_cell
+from sync.common import normal_cell, sheet_values
 
 FORM_ALIASES = {"school": ["Which school?"], "cycle_id": ["Coaching cycle ID (if part of a cycle)"]}
 
@@ -56,11 +56,8 @@ def raw_tabs(d: g.DemoDistrict, *, per_school: bool = False) -> list[RawTab]:
     """The district as the readers hand it over: one form tab for every coaching-log row, or
     (per_school) one tab per school, as 200 school spreadsheets on Google give."""
     def tab(name: str, kind: K, header: tuple[str, ...], rows: list[Any], **kw: Any) -> RawTab:
-        body = as_read(rows)
-        for r in body:
-            while r and r[-1] is None:
-                r.pop()
-        return RawTab("bench", name, kind, list(header), body, **kw)
+        h, body = sheet_values([tuple(header), *as_read(rows)])  # as the Google reader does
+        return RawTab("bench", name, kind, h, body, **kw)
     logs = [tab(f"Form {school}", K.COACHING_LOG, g.FORM_HEADER, rows, aliases=FORM_ALIASES)
             for school, rows in (by_school(d.form_log) if per_school
                                  else {"": d.form_log}).items()]

@@ -29,6 +29,7 @@ import gc
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -64,23 +65,31 @@ PARTS = ("reading", "core", "scale", "api", "e2e")
 
 
 def interleaved(contestants: dict[str, Callable[[], Any]], repeats: int
-                ) -> dict[str, list[float]]:
-    """Each contestant once per round, the order rotating every round; seconds per run. The
-    first contestant's first run is the first in the process: the cold one."""
+                ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each contestant once per round, the order rotating every round: (wall seconds, CPU
+    seconds of this process) per run. CPU time is what other work on the machine disturbs
+    least. The first contestant's first run is the first in the process: the cold one."""
     names = list(contestants)
-    seconds: dict[str, list[float]] = {n: [] for n in names}
+    wall: dict[str, list[float]] = {n: [] for n in names}
+    cpu: dict[str, list[float]] = {n: [] for n in names}
     for round_ in range(repeats):
         order = names[round_ % len(names):] + names[:round_ % len(names)]
         for name in order:
             gc.collect()
+            started = time.process_time()
             _, took = timed(contestants[name])
-            seconds[name].append(took)
-    return seconds
+            wall[name].append(took)
+            cpu[name].append(time.process_time() - started)
+    return wall, cpu
 
 
 def ratio(slow: list[float], fast: list[float]) -> str:
     return (f"{statistics.median(slow) / statistics.median(fast):.1f}x on medians, "
             f"{min(slow) / min(fast):.1f}x on mins")
+
+
+def both(wall: list[float], cpu: list[float]) -> str:
+    return f"wall {spread(wall)}; CPU {spread(cpu).split(' (')[0]}"
 
 
 # ---------------------------------------------------------------- 1. reading
@@ -117,12 +126,15 @@ def openpyxl_read(folder: Path) -> int:
 
 def reading(folder: Path, repeats: int) -> None:
     print(f"\n1. Reading the {folder.name} workbooks (interleaved, {repeats} rounds)")
-    runs = interleaved({"calamine": lambda: workbook_tabs(folder),
-                        "openpyxl": lambda: openpyxl_read(folder)}, repeats)
-    line("calamine (the job's reader, with its bounding scan)", spread(runs["calamine"]))
-    line("  of which the first (cold) run", f"{runs['calamine'][0]:.2f} s")
-    line("openpyxl read-only (the old reader)", spread(runs["openpyxl"]))
-    line("calamine faster by", ratio(runs["openpyxl"], runs["calamine"]))
+    runs, cpu = interleaved({"calamine": lambda: workbook_tabs(folder),
+                             "openpyxl": lambda: openpyxl_read(folder)}, repeats)
+    line("calamine (the job's reader, with its bounding scan)", both(runs["calamine"],
+                                                                      cpu["calamine"]))
+    line("  of which the first (cold) run", f"wall {runs['calamine'][0]:.2f} s, "
+         f"CPU {cpu['calamine'][0]:.2f} s")
+    line("openpyxl read-only (the old reader)", both(runs["openpyxl"], cpu["openpyxl"]))
+    line("calamine faster by (wall)", ratio(runs["openpyxl"], runs["calamine"]))
+    line("calamine faster by (CPU)", ratio(cpu["openpyxl"], cpu["calamine"]))
 
 
 # ---------------------------------------------------------------- 2. core and baselines
@@ -150,28 +162,34 @@ def core(config: Config, folder: Path, repeats: int) -> None:
         "Form": (log.header, log.rows),
         **{t.tab: (t.header, t.rows) for t in tabs if t.source == "bench" and t.kind in (
             K.SCHOOLS, K.COACHES, K.CYCLES, K.ASSESSMENTS)}})
-    runs = interleaved({
+    runs, cpu = interleaved({
         "ours": ours(tabs), "ours_like": ours(like),
         "naive": lambda: naive_held(records, coaches, schools, base.naive_validate),
         "naive_cached": lambda: naive_held(records, coaches, schools,
                                            base.naive_validate_cached),
         "analyst": lambda: base.analyst_figures(frames)}, repeats)
-    warm = runs["ours"][1:] or runs["ours"]
-    line("validate + compute, everything (cold, first run)", f"{runs['ours'][0]:.2f} s")
-    line("validate + compute, everything (warm)", spread(warm))
-    line(f"  rows/s (warm median, {rows:,} rows)", f"{rows / statistics.median(warm):,.0f}")
     like_rows = sum(len(t.rows) for t in like)
-    line(f"validate + compute, log + rosters only ({like_rows:,} rows)", spread(runs["ours_like"]))
-    line(f"naive per-row validation of the {len(records):,} log rows", spread(runs["naive"]))
-    line("naive, its date parse cached", spread(runs["naive_cached"]))
+    line("validate + compute, everything: cold (first run)",
+         f"wall {runs['ours'][0]:.2f} s; CPU {cpu['ours'][0]:.2f} s")
+    line("  warm (the other runs)", both(runs["ours"][1:] or runs["ours"],
+                                         cpu["ours"][1:] or cpu["ours"]))
+    line(f"  rows/s (warm CPU median, {rows:,} rows)",
+         f"{rows / statistics.median(cpu['ours'][1:] or cpu['ours']):,.0f}")
+    line(f"validate + compute, log + rosters only ({like_rows:,} rows)",
+         both(runs["ours_like"], cpu["ours_like"]))
+    line(f"naive per-row validation of the {len(records):,} log rows",
+         both(runs["naive"], cpu["naive"]))
+    line("naive, its date parse cached", both(runs["naive_cached"], cpu["naive_cached"]))
     scale_ = len(records) / like_rows  # rows/s, like for like
-    line("ours (log + rosters, validate + compute) vs naive, rows/s",
-         ratio([t / scale_ for t in runs["naive"]], runs["ours_like"]))
-    line("ours vs naive with cached dates, rows/s",
-         ratio([t / scale_ for t in runs["naive_cached"]], runs["ours_like"]))
-    line("analyst's pandas script on the same rows (no read)", spread(runs["analyst"]))
-    line("ours (everything) vs analyst's script (target: faster)",
-         ratio(runs["analyst"], warm))
+    for label, key in (("naive", "naive"), ("naive with cached dates", "naive_cached")):
+        line(f"ours (log + rosters, validate + compute) vs {label}, rows/s (CPU)",
+             ratio([t / scale_ for t in cpu[key]], cpu["ours_like"]))
+        line("  the same on wall time", ratio([t / scale_ for t in runs[key]], runs["ours_like"]))
+    line("analyst's pandas script on the same rows (no read)", both(runs["analyst"],
+                                                                    cpu["analyst"]))
+    line("ours (everything) vs analyst's script, CPU (target: faster)",
+         ratio(cpu["analyst"], cpu["ours"]))
+    line("  the same on wall time", ratio(runs["analyst"], runs["ours"]))
 
 
 def naive_held(records: list[dict[str, Any]], coaches: set[str], schools: set[str],
@@ -198,8 +216,10 @@ def scale(schools: int, sizes: list[int], folder: Path) -> None:
         cold, warm = f["cold_validate"] + f["cold_compute"], f["warm_validate"] + f[
             "warm_compute"]
         print(f"  {log_rows:,} log + {log_rows // 2:,} assessment rows ({f['rows']:,.0f} in all)")
-        line("  validate + compute, cold / warm", f"{cold:.2f} s / {warm:.2f} s "
+        line("  validate + compute, cold / warm (wall)", f"{cold:.2f} s / {warm:.2f} s "
              f"(validate {f['cold_validate']:.2f} / {f['warm_validate']:.2f})")
+        line("  validate + compute, cold / warm (CPU)", f"{f['cold_cpu']:.2f} s / "
+             f"{f['warm_cpu']:.2f} s")
         line(f"  email data for {f['emails']:.0f} schools / rendering",
              f"{f['email_data']:.2f} s / {f['render']:.2f} s")
         line("  peak RSS (target < 2,048 MB) / of which the input", f"{f['peak_mb']:,.0f} MB / "
@@ -210,7 +230,9 @@ def scale(schools: int, sizes: list[int], folder: Path) -> None:
         cold = (b["cold_validate"] + b["cold_compute"]) / (a["cold_validate"] + a["cold_compute"])
         warm = (b["warm_validate"] + b["warm_compute"]) / (a["warm_validate"] + a["warm_compute"])
         line(f"  {big // 1000:,}k vs {small // 1000:,}k time (linear: {big / small:.1f}x; "
-             f"target < {1.1 * big / small:.1f}x)", f"cold {cold:.2f}x, warm {warm:.2f}x")
+             f"target < {1.1 * big / small:.1f}x)", f"wall: cold {cold:.2f}x, warm {warm:.2f}x; "
+             f"CPU: cold {b['cold_cpu'] / a['cold_cpu']:.2f}x, "
+             f"warm {b['warm_cpu'] / a['warm_cpu']:.2f}x")
 
 
 # ---------------------------------------------------------------- 4. API calls and quota
@@ -350,12 +372,18 @@ print(json.dumps({"read": read, "total": time.perf_counter() - start, "peak_mb":
 
 
 def child(code: str, *args: str) -> tuple[float, dict[str, Any], int, str]:
+    """Run a fresh Python; (wall seconds, its JSON report with its CPU seconds, exit code,
+    stderr's tail)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
                           text=True, check=False)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = done.stdout.strip().splitlines()
-    return wall, json.loads(out[-1]) if out else {}, done.returncode, done.stderr[-2000:]
+    report = json.loads(out[-1]) if out else {}
+    report["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, report, done.returncode, done.stderr[-2000:]
 
 
 def workbook_config(data: Path, folder: Path) -> Path:
@@ -372,6 +400,8 @@ def e2e_workbooks(books: list[Path], folder: Path, repeats: int) -> None:
           f"the analyst's script (pandas read_excel + figures), interleaved, {repeats} rounds")
     ours: dict[Path, list[float]] = {b: [] for b in books}
     theirs: dict[Path, list[float]] = {b: [] for b in books}
+    ours_cpu: dict[Path, list[float]] = {b: [] for b in books}
+    theirs_cpu: dict[Path, list[float]] = {b: [] for b in books}
     last: dict[Path, dict[str, Any]] = {}
     for _ in range(repeats):
         for book in books:
@@ -379,24 +409,27 @@ def e2e_workbooks(books: list[Path], folder: Path, repeats: int) -> None:
             if code:
                 print(err)
             ours[book].append(wall)
+            ours_cpu[book].append(report["cpu"])
             last[book] = report
             wall, report, code, err = child(ANALYST, str(book), "default")
             if code:
                 print(err)
             theirs[book].append(wall)
+            theirs_cpu[book].append(report["cpu"])
             last[book]["analyst"] = report
     for book in books:
         print(f"  {book.name}")
-        line("  ours, wall (with starting Python)", spread(ours[book]))
+        line("  ours (with starting Python)", both(ours[book], ours_cpu[book]))
         for text, seconds in last[book].get("steps", []):
             if not text.startswith("Run #"):
                 line(f"    {text.split(' to ')[0].split(' via ')[0][:48]}", f"{seconds:.1f} s")
         line("    peak RSS", f"{last[book].get('peak_mb', 0):,.0f} MB")
-        line("  analyst, wall (read_excel, openpyxl engine)", spread(theirs[book]))
+        line("  analyst (read_excel, openpyxl engine)", both(theirs[book], theirs_cpu[book]))
         a = last[book]["analyst"]
         line("    of which read_excel / peak RSS", f"{a.get('read', 0):.1f} s / "
              f"{a.get('peak_mb', 0):,.0f} MB")
-        line("  ours faster by (target >= 5x)", ratio(theirs[book], ours[book]))
+        line("  ours faster by, wall (target >= 5x)", ratio(theirs[book], ours[book]))
+        line("  ours faster by, CPU", ratio(theirs_cpu[book], ours_cpu[book]))
 
 
 def e2e_google(d: g.DemoDistrict, folder: Path) -> None:
@@ -420,7 +453,7 @@ def e2e_google(d: g.DemoDistrict, folder: Path) -> None:
         line("exit code", f"{code}")
         if code:
             print(err)
-        line("wall time (with starting Python)", f"{wall:.1f} s")
+        line("wall time (with starting Python) / CPU", f"{wall:.1f} s / {report['cpu']:.1f} s")
         for text, seconds in report.get("steps", []):
             if not text.startswith("Run #"):
                 line(f"  {text.split(' to ')[0].split(' via ')[0][:50]}", f"{seconds:.1f} s")

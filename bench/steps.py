@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 
@@ -14,7 +15,9 @@ class StepClock(logging.Handler):
         logging.getLogger("coaching_impact").addHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.marks.append((record.getMessage(), time.perf_counter()))
+        text = record.getMessage()
+        if not re.search(r": \d+ of \d+$", text):  # progress lines are not steps
+            self.marks.append((text, time.perf_counter()))
 
     def durations(self) -> list[tuple[str, float]]:
         ends = [t for _, t in self.marks[1:]] + [time.perf_counter()]

@@ -60,12 +60,25 @@ def missing_tab(source: str, title: str, kind: TabKind, names: Sequence[str],
         FailureKind.MISSING_TAB, kind)
 
 
+SHARED_TEXTS = 100_000
+"""Readers hand over one text object per distinct value (up to this many per tab) instead of one
+per cell: a million-row log repeats a few hundred names, dates and activities, and a new object
+per cell (as calamine and Sheets' JSON give) made the rows of a state's year alone about 2 GB.
+Later new values (mostly unique: notes, student IDs) stay as read."""
+
+
 def sheet_values(rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[list[Any]]]:
-    """Header and data rows in normal form, trailing empty cells and rows trimmed."""
+    """Header and data rows in normal form, trailing empty cells and rows trimmed; repeated
+    texts share one object (see SHARED_TEXTS)."""
     it = iter(rows)
     first = next(it, ())
     header = ["" if v is None else str(v).strip() for v in trim_row(list(first))]
-    body = [trim_row([normal_cell(v) for v in r]) for r in it]
+    seen: dict[str, str] = {}
+    body = []
+    for r in it:
+        share = seen.setdefault if len(seen) < SHARED_TEXTS else seen.get
+        body.append(trim_row([share(v, v) if type(v) is str and v else normal_cell(v)
+                              for v in r]))
     while body and not body[-1]:
         body.pop()
     return header, body

@@ -20,7 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from core.parse import date_to_serial
 from core.schema import TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
-from sync.common import find_sheet, missing_tab
+from sync.common import SHARED_TEXTS, find_sheet, missing_tab
 from sync.xlsx_scan import SheetExtent, scan_sheet, sheet_parts
 
 _UNREADABLE = (CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError,
@@ -182,8 +182,11 @@ def grid_values(grid: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
               for v in grid[0]]
     while header and header[-1] == "":
         header.pop()
+    seen: dict[str, str] = {}
     for i in range(1, len(grid)):
-        row = [None if v == "" else v if type(v) is str else normal(v) for v in grid[i]]
+        share = seen.setdefault if len(seen) < SHARED_TEXTS else seen.get
+        row = [None if v == "" else share(v, v) if type(v) is str else normal(v)
+               for v in grid[i]]
         while row and row[-1] is None:
             row.pop()
         grid[i] = row

@@ -208,3 +208,17 @@ def test_a_bad_file_is_one_problem_and_every_other_source_is_read(tmp_path, case
     assert message.format(path=moved) in problems[0].message
     assert "Save" in problems[0].message or "save" in problems[0].message
     assert {t.source for t in tabs} == {"Small district"} and len(tabs) == 6
+
+
+def test_repeated_texts_are_one_object_each_as_read(tmp_path):
+    """A new object per cell made a state's year of rows alone about 2 GB."""
+    book = Workbook()
+    for _ in range(3):
+        book.active.append(["Ann", "Planning", "note"])
+    book.save(tmp_path / "r.xlsx")
+    tabs, _ = read_workbook(tmp_path / "r.xlsx", "src", {K.COACHING_LOG: "Sheet"}, None, {})
+    sheets = sheet_values([("Coach", "Activity")] + [
+        ("".join(["A", "nn"]), "".join(["Plan", "ning"])) for _ in range(2)])[1]
+    for rows in (tabs[0].rows, sheets):
+        assert rows[0][:2] == ["Ann", "Planning"]
+        assert rows[0][1] is rows[1][1] and rows[0][0] is rows[1][0]
