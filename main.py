@@ -50,6 +50,7 @@ from reports.incomplete import mark_incomplete
 from reports.late import mark_late
 from reports.context import district_context, school_contexts
 from reports.export import export_figures
+from reports.progress import progress
 from reports.outbox import write_outbox
 from reports.render import DISTRICT_SUMMARY, Email, render_all, render_district, unique_keys
 from reports.tabs import summary_tables
@@ -193,7 +194,8 @@ def export(config: Config, week: ReportWeek, tables: Sequence[Table], failures: 
 def read_all(config: Config, google: GoogleConnection | None, should_stop: StopCheck, *,
              full: bool = False) -> tuple[list[RawTab], list[SourceProblem]]:
     console.step("Reading sources")
-    found = read_sources(config, google, full=full)
+    with progress("Sources read", len(config.sources)) as shown:
+        found = read_sources(config, google, full=full, done=shown.advance)
     between_steps(should_stop)
     return found
 

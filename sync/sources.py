@@ -9,7 +9,6 @@ from typing import Any
 from config.model import SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
 from core.summary import Table
 from core.tables import Dashboard
-from reports.progress import progress
 from core.sources import RawTab, SourceProblem
 from sync.google_api import SHEETS_URL, GoogleConnection, connect
 from sync.google_read import read_google
@@ -33,20 +32,21 @@ def connect_google(config: Config, sleep: Callable[[float], None] = time.sleep
     return connect(config.google, sleep=sleep) if uses_google(config) else None
 
 
-def read_sources(config: Config, google: GoogleConnection | None = None, *, full: bool = False
+def read_sources(config: Config, google: GoogleConnection | None = None, *, full: bool = False,
+                 done: Callable[[], None] = lambda: None
                  ) -> tuple[list[RawTab], list[SourceProblem]]:
-    """Every source; Google ones only when changed since last read, unless `full`."""
+    """Every source; Google ones only when changed since last read, unless `full`. `done` is
+    called after each source (progress)."""
     if google is None:
         google = connect_google(config)
     versions = source_versions(config, google, full)
     tabs: list[RawTab] = []
     problems: list[SourceProblem] = []
-    with progress("Sources read", len(config.sources)) as shown:
-        for source in config.sources:
-            found, trouble = read_source(config, source, google, versions)
-            tabs += found
-            problems += trouble
-            shown.advance()
+    for source in config.sources:
+        found, trouble = read_source(config, source, google, versions)
+        tabs += found
+        problems += trouble
+        done()
     return tabs, problems
 
 
