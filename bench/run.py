@@ -312,14 +312,36 @@ def api(d: g.DemoDistrict, folder: Path) -> None:
         statuses = [e.status for e in standin.log.entries]
         line("source spreadsheets", f"{len(config.sources)}")
         line("calls by endpoint", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        line("calls per run (target: 2 per source + 2 for output)",
-             f"{sum(counts.values())} (= {2 * len(config.sources) + 2} expected)")
+        line("calls per run (target: 2 per source + 2 for output + 1 Drive list)",
+             f"{sum(counts.values())} (= {2 * len(config.sources) + 3} expected)")
         line("429s received (target 0)", f"{statuses.count(429)}")
         line("rate limiter wait (simulated clock)",
              f"{pacer.waited / 60:.1f} min over {(clock.now() - started) / 60:.1f} min")
         line("wall time: read / write (no real waiting)", f"{wall:.1f} s / {wall_write:.1f} s")
         line("sources unreadable", f"{len(problems)}")
+        rerun_calls(standin, config, conn, ids, token)
         naive_calls(standin, ids, token)
+
+
+def rerun_calls(standin: Any, config: Config, conn: Any, ids: dict[str, str],
+                token: str) -> None:
+    """The next run: nothing changed, then k school logs edited by people."""
+    from sync.sources import read_sources
+    standin.quota.disable()  # the edits below are a person's, not paced by the job
+    standin.log.clear()
+    read_sources(config, conn)
+    line("rerun, nothing changed: calls (target: 0 Sheets reads)",
+         ", ".join(f"{k} {v}" for k, v in sorted(standin.log.counts().items())))
+    k = 10
+    client = standin.gspread_client(token)
+    for sid in [s for n, s in ids.items() if n not in ("district", "output")][:k]:
+        client.open_by_key(sid).sheet1.update_acell("A2", "edited")
+    standin.log.clear()
+    read_sources(config, conn)
+    counts = standin.log.counts()
+    reads = counts.get("spreadsheets.get", 0) + counts.get("values.batchGet", 0)
+    line(f"rerun, {k} of {len(ids) - 2} school logs edited (target: {2 * k} Sheets reads)",
+         f"{reads}: " + ", ".join(f"{k_} {v}" for k_, v in sorted(counts.items())))
 
 
 def naive_calls(standin: Any, ids: dict[str, str], token: str) -> None:
