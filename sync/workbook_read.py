@@ -111,8 +111,8 @@ def not_xlsx(path: Path, magic: bytes) -> str:
                 "(encrypted) or an old .xls file. Save a copy as Excel .xlsx without a password "
                 "and point the source's location: at it.")
     return (f"{path} could not be opened as an .xlsx workbook: it is not one (a CSV or text "
-            "file renamed .xlsx?). Open it in Excel or Sheets and save or download it as "
-            "Excel .xlsx.")
+            "file renamed .xlsx?). Open it in Excel or Sheets, Save it as Excel .xlsx (File › "
+            "Save As › Excel Workbook) and point location: at that file.")
 
 
 def damaged(path: Path, exc: BaseException, tab: str | None = None) -> str:
