@@ -311,6 +311,8 @@ class Delivery(Strict):
     cc_coaches: bool = False
     district_summary: bool = False
     """Also send district staff a summary of every school (one email each)."""
+    coach_digest: bool = False
+    """Also send each coach a weekly note: their week, their cycles, their rows to fix."""
     host: str | None = None
     port: int | None = Field(None, ge=1, le=65535)
     """Default from `security`: 587 (starttls), 465 (tls), 25 (none)."""
@@ -401,6 +403,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class PrivacySettings(Strict):
+    """Deliberate district choices about what people see."""
+
+    teacher_names: Literal["hide", "show"] = "hide"
+    """Principal emails identify cycles by grade, subject, focus and coach; `show` adds the
+    teacher's name (coaching is non-evaluative and the principal evaluates the teacher)."""
+
+
 class Config(Strict):
     district: District
     sources: list[Source] = Field(min_length=1)
@@ -409,6 +419,7 @@ class Config(Strict):
     vocabulary: VocabularyMap = {}
     """The district's own labels for activities, statuses, stages and approaches."""
     settings: Settings = Settings()
+    privacy: PrivacySettings = PrivacySettings()
     output: Output
     google: Google = Google()
     delivery: Delivery = Delivery()

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from core.settings import Benchmark, SchoolYear, Settings
+from core.display import half_up
 from core.schema import Activity, CycleStatus, Stage
+from core.settings import Benchmark, SchoolYear, Settings
+from core.suppress import apply_suppression
 from core.validate import Validated
 from core.weeks import ReportWeek, Window, weeks_elapsed, year_to_date
 
@@ -54,6 +56,8 @@ def compute_impact(data: Validated, settings: Settings, year: SchoolYear,
                for w in (WEEK, YTD)}
     district = {w: district_figures(data, logs[w], cycles, schools[w], w, week)
                 for w in (WEEK, YTD)}
+    district[YTD] = apply_suppression(cycles, {"school": schools[YTD], "coach": coaches[YTD]}, district[YTD],
+                      settings.min_n)
     return Impact(
         week=week, ytd=ytd, weeks_elapsed=elapsed, cycles=cycles, coaches=coaches,
         schools=schools, district=district,
@@ -300,8 +304,8 @@ def benchmark_status(school: pd.Series, benchmarks: Mapping[Stage, Benchmark]) -
         value = school[column]
         if value is None or pd.isna(value):
             gaps.append(f"{label}: no data yet (benchmark {threshold:g}%)")
-        elif value < threshold:
-            gaps.append(f"{label} {value:.0f}% (benchmark {threshold:g}%)")
+        elif half_up(value) < threshold:  # as read: 59.6% shows 60% and meets 60%
+            gaps.append(f"{label} {half_up(value):.0f}% (benchmark {threshold:g}%)")
     return ("met" if not gaps else "not yet"), "; ".join(gaps)
 
 

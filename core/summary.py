@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.display import Privacy, missing, number
+from core.display import Privacy, half_up, missing, number
 from core.impact import WEEK, YTD, Impact
 from core.schema import RUN_LOG_HEADER, STAGE_LABELS, Activity, CycleStatus, OutputTab, Stage
 from core.tables import Fig, Fmt, Highlight, Link, Table, Tone
@@ -26,18 +26,21 @@ def hrs(minutes: float) -> float | None:
 
 
 def share(points: float, digits: int = 1) -> float | None:
-    """A percentage (in points) as the fraction a percent-formatted cell holds."""
-    return None if missing(points) else round(float(points) / 100, digits + 2)
+    """A percentage (in points) as the fraction a percent-formatted cell holds (half-up)."""
+    return None if missing(points) else half_up(float(points) / 100, digits + 2)
 
 
-def student_share(privacy: Privacy, points: float, n: float) -> float | str | None:
-    """A % of students: `n<10` when too few (never the number behind it), else a fraction."""
-    return privacy.small if privacy.suppressed(n) else share(points, 0)
+def student_share(privacy: Privacy, points: float, n: float, hidden: Any = ""
+                  ) -> float | str | None:
+    """A % of students: `n<10` when too few (never the number behind it), `hidden` when it would
+    let a small cycle be worked out (core.suppress), else a fraction."""
+    return privacy.shown_as(n, hidden) if privacy.suppressed(n, hidden) else share(points, 0)
 
 
-def student_figure(privacy: Privacy, value: float, n: float, digits: int = 0
-                   ) -> float | str | None:
-    return privacy.small if privacy.suppressed(n) else number(value, digits)
+def student_figure(privacy: Privacy, value: float, n: float, digits: int = 0,
+                   hidden: Any = "") -> float | str | None:
+    return privacy.shown_as(n, hidden) if privacy.suppressed(n, hidden) \
+        else number(value, digits)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -69,7 +72,8 @@ def schools_table(impact: Impact, privacy: Privacy, target: float = 60) -> Table
         ("Weeks with principal–coach meeting", C), ("Weeks so far", C),
         ("Cycles active", C), ("Cycles completed", C), ("Cycles abandoned", C),
         ("Completion rate", P1), ("Students in completed cycles", C),
-        ("% proficient before", P), ("% proficient after", P), ("Goals met", C),
+        ("% proficient before", P), ("% proficient after", P),
+        ("Goals met (cycles with results shown)", C),
         ("Coaching hours this week", H), ("Sessions this week", C),
         ("Teachers reached this week", C)]
     year, week = impact.schools[YTD], impact.schools[WEEK]
@@ -85,9 +89,10 @@ def schools_table(impact: Impact, privacy: Privacy, target: float = 60) -> Table
             share(s["time_in_cycles_pct"]), share(target), int(s["meeting_weeks"]),
             int(s["weeks_elapsed"]),
             int(s["cycles_active"]), int(s["cycles_completed"]), int(s["cycles_abandoned"]),
-            share(s["completion_rate"]), privacy.student_n(n),
-            student_share(privacy, s["pct_pre"], n), student_share(privacy, s["pct_post"], n),
-            int(s["goals_met"]), hrs(w["coaching_minutes"]), int(w["sessions"]),
+            share(s["completion_rate"]), privacy.student_n(n, s["hidden"]),
+            student_share(privacy, s["pct_pre"], n, s["hidden"]),
+            student_share(privacy, s["pct_post"], n, s["hidden"]),
+            int(s["goals_met_shown"]), hrs(w["coaching_minutes"]), int(w["sessions"]),
             int(w["teachers_coached"])])
     return _table(OutputTab.SCHOOLS, columns, rows,
                   BENCHMARK_TONES + in_cycles_tones("Time in cycles", target),
@@ -107,7 +112,8 @@ def coaches_table(impact: Impact, privacy: Privacy, target: float) -> Table:
         ("Coaching hours (year)", H), ("Time in cycles", P1), ("Time-in-cycles target", P1),
         ("Teachers coached", C), ("Cycles active", C), ("Cycles completed", C),
         ("Cycles abandoned", C), ("Completion rate", P1), ("Students in completed cycles", C),
-        ("% proficient before", P), ("% proficient after", P), ("Goals met", C),
+        ("% proficient before", P), ("% proficient after", P),
+        ("Goals met (cycles with results shown)", C),
         ("Hours this week", H), ("Sessions this week", C), ("Time in cycles this week", P1),
     ] + [(f"Hours: {a}", H) for a in activities]
     year, week = impact.coaches[YTD], impact.coaches[WEEK]
@@ -121,8 +127,9 @@ def coaches_table(impact: Impact, privacy: Privacy, target: float) -> Table:
             coach, c["schools"], number(c["fte"], 2), hrs(c["minutes"]),
             hrs(c["coaching_minutes"]), share(c["time_in_cycles_pct"]), share(target),
             int(c["teachers_coached"]), int(c["cycles_active"]), int(c["cycles_completed"]),
-            int(c["cycles_abandoned"]), share(c["completion_rate"]), privacy.student_n(n),
-            student_share(privacy, c["pct_pre"], n), student_share(privacy, c["pct_post"], n),
+            int(c["cycles_abandoned"]), share(c["completion_rate"]),
+            privacy.student_n(n, c["hidden"]), student_share(privacy, c["pct_pre"], n, c["hidden"]),
+            student_share(privacy, c["pct_post"], n, c["hidden"]),
             int(c["goals_met"]), hrs(w["minutes"]), int(w["sessions"]),
             share(w["time_in_cycles_pct"]),
         ] + [hrs(acts[a]) if acts is not None else 0.0 for a in activities])
@@ -153,16 +160,25 @@ def cycles_table(impact: Impact, privacy: Privacy,
 
 
 def _cycle_row(c: pd.Series, privacy: Privacy) -> list[Any]:
-    n = c["n"]
-    goal_met = "" if privacy.suppressed(n) or missing(c["goal_met"]) else (
+    n, hidden = c["n"], c["hidden"]
+    goal_met = "" if privacy.suppressed(n, hidden) or missing(c["goal_met"]) else (
         "yes" if c["goal_met"] else "no")
     return [
         *_cycle_names(c), number(c["length_weeks"]), number(c["week_n"], 0),
         number(c["weeks_planned"], 0), int(c["sessions"]), hrs(c["minutes"]),
-        privacy.student_n(n), student_share(privacy, c["pct_pre"], n),
-        student_share(privacy, c["pct_post"], n), student_figure(privacy, c["growth"], n),
-        student_figure(privacy, c["moved"], n), share(c["goal"], 0), goal_met,
-        student_figure(privacy, c["mean_gain"], n, 1)]
+        privacy.student_n(n, hidden), student_share(privacy, c["pct_pre"], n, hidden),
+        student_share(privacy, c["pct_post"], n, hidden), _growth(c, privacy),
+        student_figure(privacy, c["moved"], n, hidden=hidden), share(c["goal"], 0), goal_met,
+        student_figure(privacy, c["mean_gain"], n, 1, hidden)]
+
+
+def _growth(c: pd.Series, privacy: Privacy) -> float | str | None:
+    """Points of growth as the difference of the two percentages as shown (half-up)."""
+    shown = privacy.growth(c["pct_pre"], c["pct_post"], c["n"], c["hidden"], unit="")
+    try:
+        return float(shown)
+    except ValueError:
+        return shown or None
 
 
 def _cycle_names(c: pd.Series) -> list[Any]:
@@ -199,11 +215,11 @@ def district_table(impact: Impact, privacy: Privacy, district_name: str) -> Tabl
         both("Cycles completed", lambda d: int(d["cycles_completed"]), C),
         year("Cycles abandoned", int(y["cycles_abandoned"]), C),
         year("Completion rate", share(y["completion_rate"]), P1),
-        year("Students in completed cycles", privacy.student_n(y["students"]), C),
+        year("Students in completed cycles", privacy.student_n(y["students"], y["hidden"]), C),
         year("% proficient before (completed cycles)",
-             student_share(privacy, y["pct_pre"], y["students"]), P),
+             student_share(privacy, y["pct_pre"], y["students"], y["hidden"]), P),
         year("% proficient after (completed cycles)",
-             student_share(privacy, y["pct_post"], y["students"]), P),
+             student_share(privacy, y["pct_post"], y["students"], y["hidden"]), P),
         year("Coverage: teachers in cycles", share(y["coverage_pct"]), P1),
         year("Coaching hours per classroom teacher", hrs(y["minutes_per_teacher"]), H),
         year("Schools meeting their stage's benchmarks", int(y["schools_met_benchmark"]), C),

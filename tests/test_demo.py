@@ -154,17 +154,21 @@ def test_cycle_results_match_a_second_computation(run):
         r[1] += score(pre) >= cutoff[cid]
         r[2] += score(post) >= cutoff[cid]
     shown = {c["Cycle ID"]: c for c in records(tabs["Cycles"])}
-    checked = 0
+    checked = complements = 0
     for cid, (n, before, after) in results.items():
         row = shown[cid]
         if n < 10:
             assert row["% proficient before"] == "n<10" == row["Students with pre and post"]
             continue
+        if row["Students with pre and post"] == "hidden":  # protects a small cycle
+            assert row["% proficient before"] == "hidden" == row["% proficient after"]
+            complements += 1
+            continue
         assert row["Students with pre and post"] == n
         assert row["% proficient before"] == pytest.approx(before / n, abs=0.005 + 1e-9)
         assert row["% proficient after"] == pytest.approx(after / n, abs=0.005 + 1e-9)
         checked += 1
-    assert checked >= 25
+    assert checked >= 25 and 1 <= complements <= 3
     assert shown["LIN-2026-07"]["% proficient after"] == "n<10"  # the small group
 
 

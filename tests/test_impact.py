@@ -12,7 +12,7 @@ import pytest
 from config.model import Settings
 from core.display import Privacy
 from core.impact import WEEK, YTD, compute_impact
-from core.summary import cycles_table, schools_table
+from core.summary import cycles_table, district_table, schools_table
 from core.validate import validate
 from core.weeks import parse_week
 from tests.small_district import LEVELS, YEAR, context, raw_tabs
@@ -120,6 +120,10 @@ def test_small_n_is_suppressed_in_tabs(impact):
     assert rows["A-1"][15:20] == [12, 0.25, 0.75, 50, 6]  # percentages as fractions
     school_rows = {r[0]: r for r in schools_table(impact, Privacy(10, coded=False)).rows}
     assert "5" not in [str(v) for v in school_rows["Beta Middle"][17:20]]
+    # the district total minus A-1 would give B-1 away: the total is hidden instead
+    district = {r[0]: r[2] for r in district_table(impact, Privacy(10, coded=False), "X").rows
+                if r}
+    assert district["Students in completed cycles"] == "hidden"
 
 
 def test_no_data_gives_no_division_errors():
