@@ -54,14 +54,15 @@ class Privacy:
         return f"n<{self.min_n}"
 
     def suppressed(self, n: float, hidden: Any = "") -> bool:
-        return missing(n) or n < self.min_n or bool(hidden) and not missing(hidden)
+        """Under min_n (no students at all hides nothing: there is no result), or hidden."""
+        return missing(n) or 0 < n < self.min_n or bool(hidden) and not missing(hidden)
 
     def shown_as(self, n: float, hidden: Any = "") -> str:
         """What a suppressed figure reads: 'n<10' (too few students) or 'hidden'."""
         return HIDDEN if hidden == COMPLEMENT and not self._small(n) else self.small
 
     def _small(self, n: float) -> bool:
-        return missing(n) or n < self.min_n
+        return missing(n) or 0 < n < self.min_n
 
     def student_pct(self, value: float, n: float, hidden: Any = "") -> str:
         """A % of students: suppressed under min_n or when hidden, coded at the extremes in

@@ -120,12 +120,23 @@ def cycle_table(data: Validated, logs_ytd: pd.DataFrame, week: ReportWeek,
     cycles["pct_post"] = pct_series(cycles["post_prof"], cycles["n"])
     cycles["growth"] = cycles["pct_post"] - cycles["pct_pre"]
     cycles["goal_met"] = (cycles["pct_post"] >= cycles["goal"]).where(cycles["n"] > 0)
+    _post_assessment(cycles, data.assessments, week)
     logged = logs_ytd.dropna(subset=["cycle_id"]).groupby("cycle_id").agg(
         sessions=("minutes", "size"), minutes=("minutes", "sum"))
     cycles = cycles.join(logged, on="cycle_id")
     cycles[["sessions", "minutes"]] = cycles[["sessions", "minutes"]].fillna(0)
     _cycle_weeks(cycles, week)
     return cycles.sort_values(["school", "start_date", "cycle_id"]).reset_index(drop=True)
+
+
+def _post_assessment(cycles: pd.DataFrame, assessments: pd.DataFrame, week: ReportWeek) -> None:
+    """`posts_missing`: students with a pre score and no post yet. `post_due`: the cycle ended by
+    the report week and its post scores are missing (some, or all: no results at all)."""
+    waiting = assessments[assessments["post"].isna()].groupby("cycle_id").size()
+    cycles["posts_missing"] = cycles["cycle_id"].map(waiting).fillna(0).astype(int)
+    ended = cycles["end_date"].le(pd.Timestamp(week.end)) & cycles["status"].isin(
+        [CycleStatus.ACTIVE.value, CycleStatus.COMPLETE.value])
+    cycles["post_due"] = ended & ((cycles["posts_missing"] > 0) | (cycles["n"] == 0))
 
 
 def _cycle_weeks(cycles: pd.DataFrame, week: ReportWeek) -> None:

@@ -6,6 +6,7 @@ writes, reads it from here.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -370,6 +371,12 @@ class OutputTab(StrEnum):
     HOURS_BY_WEEK = "Hours by Week"
     DATA_ISSUES = "Data Issues"
     RUN_LOG = "Run Log"
+
+
+def tab_sheet_id(title: str) -> int:
+    """The Google sheetId the job gives a tab it creates: stable per title, so an email can link
+    to a tab before the tabs are written (sync.google_write moves on only if it is taken)."""
+    return zlib.crc32(title.encode()) % 1_000_000_000 + 1
 
 
 OWNER_MARK = "coaching-impact-owner"

@@ -10,8 +10,9 @@ total minus the others gives it back exactly. So, repeated until nothing leaks:
    totals and the shown cycles (any sum and difference of them: the cycle's column lies in the
    row space of the shown totals, restricted to the hidden cycles) is a leak; so is a shown
    total whose hidden members were all (or none) proficient, which gives each of them 100% (0%);
-3. for the total that leaks it (the one with the fewest hidden members), the next smallest shown
-   cycle is hidden too ('complement'); when it has no shown cycle left, the total is hidden.
+3. for the total that leaks it (the one with the fewest hidden members; on a tie a school's,
+   then a coach's, then the district's), the next smallest shown cycle is hidden too
+   ('complement'); when it has no shown cycle left, the total is hidden.
 
 Goals met are counted over the cycles whose results are shown only, so "goals met 1 of 1" can
 never tell the outcome of a hidden cycle. Cycles with no students assessed (n = 0) hide nothing:
@@ -23,6 +24,7 @@ Pure: frames in, the same frames with columns `hidden` ('', 'small' or 'compleme
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,8 @@ GroupKey = tuple[str, str]
 """('school', name), ('coach', name) or ('district', '')."""
 
 _TOLERANCE = 1e-9
+_LEVELS = ("school", "coach", "district")
+"""On a tie, act on the narrowest total: hiding a school's total costs less than the district's."""
 
 
 @dataclass(frozen=True)
@@ -45,21 +49,38 @@ class Suppression:
 
 
 def plan_suppression(cycles: pd.DataFrame, min_n: int) -> Suppression:
-    """Which cycles and which totals to hide, with the fewest complements the rules allow."""
+    """Which cycles and which totals to hide: each leak closed by the first step that closes
+    it (the next smallest cycle of the leaking total, else that total), until none is left."""
     small = (cycles["n"] > 0) & (cycles["n"] < min_n)
     hidden = {str(c): SMALL for c in cycles.loc[small, "cycle_id"]}
     pooled = _pooled(cycles)
     groups = _groups(pooled)
     totals: dict[GroupKey, str] = {
         key: SMALL for key, members in groups.items() if pooled.loc[members, "n"].sum() < min_n}
-    while (leaking := find_leak(pooled, groups, hidden, totals)) is not None:
-        shown = [i for i in groups[leaking] if pooled.at[i, "cycle_id"] not in hidden]
-        if shown:
-            smallest = min(shown, key=lambda i: (pooled.at[i, "n"], pooled.at[i, "cycle_id"]))
-            hidden[pooled.at[smallest, "cycle_id"]] = COMPLEMENT
+    while (leak := find_leak(pooled, groups, hidden, totals)) is not None:
+        cycle, through = leak
+        steps = [step for key in through for step in _steps(pooled, groups[key], key, hidden)]
+        for kind, what in steps:
+            trial_hidden = {**hidden, what: COMPLEMENT} if kind == "cycle" else hidden
+            trial_totals = {**totals, what: COMPLEMENT} if kind == "total" else totals
+            if cycle is None or cycle not in determined(pooled, groups, trial_hidden,
+                                                        trial_totals):
+                break
         else:
-            totals[leaking] = COMPLEMENT
+            kind, what = steps[0]
+        (hidden if kind == "cycle" else totals)[what] = COMPLEMENT
     return Suppression(hidden, totals)
+
+
+def _steps(pooled: pd.DataFrame, members: list[int], key: GroupKey,
+           hidden: dict[str, str]) -> list[tuple[str, Any]]:
+    """Ways to close a leak through `key`: hide its next smallest shown cycle, or its total."""
+    shown = [i for i in members if pooled.at[i, "cycle_id"] not in hidden]
+    steps: list[tuple[str, Any]] = []
+    if shown:
+        smallest = min(shown, key=lambda i: (pooled.at[i, "n"], pooled.at[i, "cycle_id"]))
+        steps.append(("cycle", pooled.at[smallest, "cycle_id"]))
+    return steps + [("total", key)]
 
 
 def _pooled(cycles: pd.DataFrame) -> pd.DataFrame:
@@ -81,32 +102,45 @@ def _groups(pooled: pd.DataFrame) -> dict[GroupKey, list[int]]:
 
 
 def find_leak(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
-              hidden: dict[str, str], totals: dict[GroupKey, str]) -> GroupKey | None:
-    """A shown total through which some hidden cycle can be worked out, or None."""
-    columns = [i for i in pooled.index if pooled.at[i, "cycle_id"] in hidden]
-    shown = sorted(key for key in groups if key not in totals)
-    if not columns or not shown:
-        return None
-    where = {i: j for j, i in enumerate(columns)}
-    residual = {key: [i for i in groups[key] if i in where] for key in shown}
-    matrix = np.zeros((len(shown), len(columns)))
-    for r, key in enumerate(shown):
-        matrix[r, [where[i] for i in residual[key]]] = 1.0
-    for j in _determined(matrix):
-        holding = [key for key in shown if columns[j] in residual[key]]
-        return min(holding, key=lambda key: (len(residual[key]), key))
+              hidden: dict[str, str], totals: dict[GroupKey, str]
+              ) -> tuple[str | None, list[GroupKey]] | None:
+    """A hidden cycle that can be worked out (None for an all-or-none leak) and the shown
+    totals it is worked out through, narrowest first; None when nothing leaks."""
+    shown, residual = _residuals(pooled, groups, hidden, totals)
+
+    def narrowest(keys: list[GroupKey]) -> list[GroupKey]:
+        return sorted(keys, key=lambda key: (len(residual[key]), _LEVELS.index(key[0]), key))
+    for cycle in determined(pooled, groups, hidden, totals):
+        return cycle, narrowest([k for k in shown if cycle in residual[k]])
     for key in shown:
-        if residual[key] and _all_or_none(pooled.loc[residual[key]]):
-            return key
+        if residual[key] and _all_or_none(pooled[pooled["cycle_id"].isin(residual[key])]):
+            return None, [key]
     return None
 
 
-def _determined(matrix: np.ndarray) -> list[int]:
-    """Columns j whose unit vector lies in the row space: x_j is fixed by the row sums."""
+def _residuals(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]], hidden: dict[str, str],
+               totals: dict[GroupKey, str]) -> tuple[list[GroupKey], dict[GroupKey, list[str]]]:
+    """The shown totals, and the hidden cycles left in each once the shown ones are taken off."""
+    shown = sorted(key for key in groups if key not in totals)
+    ids = pooled["cycle_id"]
+    return shown, {key: [ids[i] for i in groups[key] if ids[i] in hidden] for key in shown}
+
+
+def determined(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
+               hidden: dict[str, str], totals: dict[GroupKey, str]) -> list[str]:
+    """Hidden cycles fixed by sums and differences of the shown totals: those whose column lies
+    in the row space of the totals' residual sets."""
+    shown, residual = _residuals(pooled, groups, hidden, totals)
+    columns = sorted({c for key in shown for c in residual[key]})
+    if not columns:
+        return []
+    where = {c: j for j, c in enumerate(columns)}
+    matrix = np.zeros((len(shown), len(columns)))
+    for r, key in enumerate(shown):
+        matrix[r, [where[c] for c in residual[key]]] = 1.0
     _, values, vt = np.linalg.svd(matrix)
-    rank = int((values > _TOLERANCE).sum())
-    null = vt[rank:]
-    return [j for j in range(matrix.shape[1]) if not np.any(np.abs(null[:, j]) > 1e-7)]
+    null = vt[int((values > _TOLERANCE).sum()):]
+    return [c for j, c in enumerate(columns) if not np.any(np.abs(null[:, j]) > 1e-7)]
 
 
 def _all_or_none(members: pd.DataFrame) -> bool:
@@ -120,7 +154,7 @@ def apply_suppression(cycles: pd.DataFrame, groups: dict[str, pd.DataFrame],
     """Mark what to hide on the year-to-date frames (in place; the district's figures are
     returned, as a new Series that can hold text), for every view to obey."""
     plan = plan_suppression(cycles, min_n)
-    cycles["hidden"] = cycles["cycle_id"].astype(str).map(plan.cycles).fillna("")
+    cycles["hidden"] = [plan.cycles.get(str(c), "") for c in cycles["cycle_id"]]
     shown = cycles[cycles["status"].eq(CycleStatus.COMPLETE.value) & (cycles["n"] > 0)
                    & cycles["hidden"].eq("")]
     for level, frame in groups.items():

@@ -10,10 +10,14 @@ from typing import Any
 import pandas as pd
 
 from config.model import Config
-from core.display import DASH, Privacy, hours, missing, percent
+from core.display import (DASH, HIDDEN, Privacy, fixed, goals_met, half_up, hours, missing,
+                          percent)
 from core.impact import BENCHMARK_FIGURES, WEEK, YTD, Impact
 from core.schema import NON_COACHING, STAGE_LABELS, Activity, CycleStatus, Severity, Stage
 from core.validate import Validated
+from reports.glossary import glossary_for, preheader
+from reports.links import school_links
+from reports.observations import observations
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class SchoolContext:
     coverage: dict[str, str]
     issues: dict[str, Any]
     min_n: int
+    todo: list[str] = field(default_factory=list)
+    observations: list[str] = field(default_factory=list)
+    links: list[dict[str, str]] = field(default_factory=list)
+    glossary: list[dict[str, str]] = field(default_factory=list)
+    preheader: str = ""
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,23 +73,28 @@ def school_context(school: str, impact: Impact, data: Validated, config: Config,
     coaches = sorted(data.coach_schools.loc[data.coach_schools["school"] == school, "coach"])
     emails = data.coaches.set_index("coach")["email"].reindex(coaches).dropna().tolist()
     cycles = impact.cycles[impact.cycles["school"] == school]
-    return SchoolContext(
+    names = config.privacy.teacher_names == "show"
+    ctx = SchoolContext(
         district=config.district.name, school=school,
         principal=year["principal"] or "Principal", principal_email=year["principal_email"],
         coaches=coaches, coach_emails=emails, week_label=impact.week.label,
-        week_title=impact.week.title,
-        ytd_title=f"{impact.ytd.start:%b} {impact.ytd.start.day} – {impact.ytd.end:%b} "
-                  f"{impact.ytd.end.day}, {impact.ytd.end.year}",
+        week_title=impact.week.title, ytd_title=_ytd_title(impact),
         stage=STAGE_LABELS.get(year["stage"], "not set") if isinstance(year["stage"], Stage)
         else "not set",
         this_week=week_summary(week),
-        active_cycles=active_cycles(cycles),
-        completed_cycles=completed_cycles(cycles, privacy),
+        active_cycles=active_cycles(cycles, names),
+        completed_cycles=completed_cycles(cycles, privacy, names),
         activity_bars=activity_bars(impact.school_activity[YTD], school),
-        in_cycles=in_cycles(year, week, config.settings.time_in_cycles_target),
+        in_cycles=in_cycles(year, week, time_target(year, config)),
         proficiency=proficiency(year, privacy),
         benchmark=benchmark(year, config), coverage=coverage(year),
-        issues=issue_summary(data.issues, school, coaches), min_n=config.settings.min_n)
+        issues=issue_summary(data.issues, school, coaches), min_n=config.settings.min_n,
+        todo=post_scores_due(cycles),
+        observations=observations(school, impact, data, config),
+        links=school_links(config, impact, school))
+    ctx.glossary = glossary_for(ctx)
+    ctx.preheader = preheader(ctx)
+    return ctx
 
 
 def week_summary(week: pd.Series) -> dict[str, str]:
@@ -90,40 +104,68 @@ def week_summary(week: pd.Series) -> dict[str, str]:
             "principal_meeting": "yes" if week["meeting_weeks"] > 0 else "no"}
 
 
-def _cycle_label(c: pd.Series) -> dict[str, str]:
+def class_name(c: pd.Series) -> str:
+    """'Grade 4 · ELA': how a cycle is named to anyone who does not see teachers' names."""
     grade = f"Grade {c['grade']}" if c["grade"] and str(c["grade"])[0].isdigit() else (
         c["grade"] or "")
-    return {"teacher": c["teacher"] or "", "coach": c["coach"] or "",
-            "class": " · ".join(p for p in (grade, c["subject"] or "") if p),
-            "focus": c["focus"] or ""}
+    return " · ".join(p for p in (grade, c["subject"] or "") if p) or "A cycle"
 
 
-def active_cycles(cycles: pd.DataFrame) -> list[dict[str, str]]:
+def _cycle_label(c: pd.Series, names: bool) -> dict[str, str]:
+    """A cycle by grade, subject, focus and coach; the teacher only when the district shows
+    names (privacy.teacher_names: show)."""
+    return {"teacher": (c["teacher"] or "") if names else "", "coach": c["coach"] or "",
+            "class": class_name(c), "focus": c["focus"] or ""}
+
+
+def week_of(c: pd.Series) -> str:
+    if missing(c["week_n"]):
+        return ""
+    if missing(c["weeks_planned"]):
+        return f"week {int(c['week_n'])}"
+    return f"week {int(c['week_n'])} of {int(c['weeks_planned'])}"
+
+
+def active_cycles(cycles: pd.DataFrame, names: bool) -> list[dict[str, str]]:
     active = cycles[cycles["status"] == CycleStatus.ACTIVE.value].sort_values("start_date")
-    out = []
-    for _, c in active.iterrows():
-        week = "" if missing(c["week_n"]) else (
-            f"week {int(c['week_n'])} of {int(c['weeks_planned'])}"
-            if not missing(c["weeks_planned"]) else f"week {int(c['week_n'])}")
-        out.append({**_cycle_label(c), "week": week})
-    return out
+    return [{**_cycle_label(c, names), "week": week_of(c),
+             "due": "post-assessment due" if c["post_due"] else ""}
+            for _, c in active.iterrows()]
 
 
-def completed_cycles(cycles: pd.DataFrame, privacy: Privacy) -> list[dict[str, str]]:
+def completed_cycles(cycles: pd.DataFrame, privacy: Privacy,
+                     names: bool) -> list[dict[str, str]]:
     done = cycles[cycles["status"] == CycleStatus.COMPLETE.value]
-    out = []
-    for _, c in done.sort_values("end_date", ascending=False).iterrows():
-        n = c["n"]
-        small = privacy.suppressed(n)
-        out.append({**_cycle_label(c), "ended": short_date(c["end_date"]),
-                    "pre": privacy.student_pct(c["pct_pre"], n),
-                    "post": privacy.student_pct(c["pct_post"], n),
-                    "growth": privacy.student_value(c["growth"], n, "{:+.0f} pts"),
-                    "goal": f"{c['goal']:.0f}%",
-                    "goal_met": "" if small or missing(c["goal_met"]) else (
-                        "met" if c["goal_met"] else "not met"),
-                    "small": "yes" if small else ""})
-    return out
+    return [{**_cycle_label(c, names), "ended": short_date(c["end_date"]),
+             **cycle_results(c, privacy)}
+            for _, c in done.sort_values("end_date", ascending=False).iterrows()]
+
+
+def cycle_results(c: pd.Series, privacy: Privacy) -> dict[str, str]:
+    """A cycle's results as read, or why there are none: 'state' is '' (results shown),
+    'due' (post-assessment due), 'waiting' (not assessed yet), 'small' or 'hidden'."""
+    n, hidden = c["n"], c["hidden"]
+    if n == 0:
+        state = "due" if c["post_due"] else "waiting"
+    elif privacy.suppressed(n, hidden):
+        state = "hidden" if privacy.shown_as(n, hidden) == HIDDEN else "small"
+    else:
+        state = ""
+    shown = state == ""
+    return {"state": state, "due": "post-assessment due" if c["post_due"] else "",
+            "pre": privacy.student_pct(c["pct_pre"], n, hidden) if shown else "",
+            "post": privacy.student_pct(c["pct_post"], n, hidden) if shown else "",
+            "growth": privacy.growth(c["pct_pre"], c["pct_post"], n, hidden) if shown else "",
+            "goal": f"{fixed(c['goal'])}%",
+            "goal_met": "" if not shown or missing(c["goal_met"]) else (
+                "met" if c["goal_met"] else "not met")}
+
+
+def post_scores_due(cycles: pd.DataFrame) -> list[str]:
+    """The 'to do' line: cycles whose end date has passed with post scores missing."""
+    due = cycles[cycles["post_due"]].sort_values("end_date")
+    return [f"{class_name(c)}, coach {c['coach']} (ended {c['end_date']:%b} "
+            f"{c['end_date'].day})" for _, c in due.iterrows()]
 
 
 def short_date(value: object) -> str:
@@ -143,25 +185,48 @@ def activity_bars(table: pd.DataFrame, school: str) -> list[Bar]:
             for a in order if top and row[a.value] > 0]
 
 
-def in_cycles(year: pd.Series, week: pd.Series, target: float) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Target:
+    value: float
+    label: str  # "the Launch benchmark" or "the program target"
+
+
+def time_target(year: pd.Series, config: Config) -> Target:
+    """One target for time in cycles: the stage's benchmark where it sets one, else the
+    program-wide target, labelled as such."""
+    stage = year["stage"]
+    if isinstance(stage, Stage) and stage in config.settings.benchmarks:
+        threshold = config.settings.benchmarks[stage].time_in_cycles_pct
+        if threshold is not None:
+            return Target(threshold, f"{STAGE_LABELS[stage]} benchmark")
+    return Target(config.settings.time_in_cycles_target, "program target")
+
+
+def in_cycles(year: pd.Series, week: pd.Series, target: Target) -> dict[str, Any]:
     value = year["time_in_cycles_pct"]
     return {"year": percent(value), "week": percent(week["time_in_cycles_pct"]),
-            "target": f"{target:g}%", "width": 0 if missing(value) else int(round(value)),
-            "target_width": int(round(target)),
-            "on_track": not missing(value) and value >= target}
+            "target": f"{target.value:g}%", "target_label": target.label,
+            "width": 0 if missing(value) else int(half_up(value)),
+            "target_width": int(half_up(target.value)),
+            "on_track": not missing(value) and half_up(value) >= target.value}
 
 
 def proficiency(year: pd.Series, privacy: Privacy) -> dict[str, Any]:
-    n = year["students"]
-    small = privacy.suppressed(n)
-    return {"pre": privacy.student_pct(year["pct_pre"], n),
-            "post": privacy.student_pct(year["pct_post"], n),
-            "pre_width": 0 if small or missing(year["pct_pre"]) else int(year["pct_pre"]),
-            "post_width": 0 if small or missing(year["pct_post"]) else int(year["pct_post"]),
-            "students": privacy.student_n(n), "small": small,
+    """Completed cycles pooled; suppressed when small or hidden to protect a small cycle."""
+    n, hidden = year["students"], year["hidden"]
+    small = privacy.suppressed(n, hidden)
+    pre, post = year["pct_pre"], year["pct_post"]
+    return {"pre": privacy.student_pct(pre, n, hidden),
+            "post": privacy.student_pct(post, n, hidden),
+            "growth": privacy.growth(pre, post, n, hidden),
+            "pre_width": 0 if small or missing(pre) else int(half_up(pre)),
+            "post_width": 0 if small or missing(post) else int(half_up(post)),
+            "students": privacy.student_n(n, hidden), "small": small,
+            "why": privacy.shown_as(n, hidden) if small else "",
             "completed": int(year["cycles_completed"]),
-            "goals_met": int(year["goals_met"]), "abandoned": int(year["cycles_abandoned"]),
-            "active": int(year["cycles_active"])}
+            "results_shown": int(year["results_shown"]),
+            "goals_met": goals_met(year["goals_met_shown"], year["results_shown"]),
+            "abandoned": int(year["cycles_abandoned"]), "active": int(year["cycles_active"])}
 
 
 def coverage(year: pd.Series) -> dict[str, str]:
@@ -182,9 +247,12 @@ def benchmark(year: pd.Series, config: Config) -> dict[str, Any]:
                 continue
             column, label = BENCHMARK_FIGURES[key]
             value = year[column]
-            rows.append({"label": label, "value": percent(value), "target": f"{threshold:g}%",
-                         "met": not missing(value) and value >= threshold})
-    return {"status": year["benchmark_status"], "rows": rows}
+            rows.append({"key": key, "label": label, "value": percent(value),
+                         "target": f"{threshold:g}%",
+                         "met": not missing(value) and half_up(value) >= threshold})
+    status = "met" if rows and all(r["met"] for r in rows) else (
+        "not yet" if rows else year["benchmark_status"])
+    return {"status": status, "rows": rows}
 
 
 def issue_summary(issues: pd.DataFrame, school: str, coaches: list[str]) -> dict[str, Any]:
@@ -307,8 +375,8 @@ def schools_side_by_side(impact: Impact, privacy: Privacy) -> list[dict[str, str
                      "coverage": percent(s["coverage_pct"]),
                      "per_teacher": hours(s["minutes_per_teacher"]),
                      "completed": str(int(s["cycles_completed"])),
-                     "pre": privacy.student_pct(s["pct_pre"], s["students"]),
-                     "post": privacy.student_pct(s["pct_post"], s["students"])})
+                     "pre": privacy.student_pct(s["pct_pre"], s["students"], s["hidden"]),
+                     "post": privacy.student_pct(s["pct_post"], s["students"], s["hidden"])})
     return rows
 
 

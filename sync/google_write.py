@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,7 @@ from gspread.exceptions import APIError
 
 from core.errors import OutputError, TabOwnershipError
 from core.parse import date_to_serial
-from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab
+from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab, tab_sheet_id
 from core.summary import Link, Table
 from core.tables import Dashboard, Fig, Fmt, wraps
 from sync.common import GOOGLE_CELL_CHARACTERS, fit_cell
@@ -169,7 +168,7 @@ class NewIds:
         self.given: dict[str, int] = {}
 
     def for_title(self, title: str) -> int:
-        sheet_id = zlib.crc32(title.encode()) % 1_000_000_000 + 1
+        sheet_id = tab_sheet_id(title)
         while sheet_id in self.used:
             sheet_id += 1
         self.used.add(sheet_id)

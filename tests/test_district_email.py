@@ -62,6 +62,8 @@ def test_schools_side_by_side_with_student_figures_suppressed_under_min_n(contex
     assert "proficient 25% -> 75%" in text  # 12 students
     assert "Beta Middle (Launch; benchmarks not yet)" in text
     assert "proficient n<10 -> n<10" in text  # 5 students
+    # The district's total minus Alpha's would give Beta's 5 students away: it is hidden.
+    assert "Students in completed cycles: hidden this week" in text
     assert "Alpha Elementary (need 80)" in text and "Beta Middle (need 40)" in text
 
 
