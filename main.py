@@ -46,13 +46,15 @@ from delivery.report import DeliveryReport
 from delivery.sender import check_credentials, hold_outbox, preflight, send_emails
 from delivery.smtp import ServerRefused
 from reports.alert import Held, held_emails, render_alert
+from reports.coach import coach_contexts
+from reports.context import district_context, school_contexts
 from reports.incomplete import mark_incomplete
 from reports.late import mark_late
-from reports.context import district_context, school_contexts
 from reports.export import export_figures
 from reports.progress import progress
 from reports.outbox import write_outbox
-from reports.render import DISTRICT_SUMMARY, Email, render_all, render_district, unique_keys
+from reports.render import (DISTRICT_SUMMARY, Email, render_all, render_coaches, render_district,
+                            unique_keys)
 from reports.tabs import summary_tables
 from scheduler.clock import Clock, utc_now
 from scheduler.history import RunKind
@@ -234,11 +236,14 @@ def judge(config: Config, tabs: list[RawTab], problems: list[SourceProblem], bas
 
 
 def render_emails(config: Config, impact: Impact, data: Validated) -> list[Email]:
-    """Each principal's email; and the district summary for district staff, if asked for."""
+    """Each principal's email; the district summary for district staff and each coach's weekly
+    note, if asked for."""
     emails = render_all(school_contexts(impact, data, config),
                         cc_coaches=config.delivery.cc_coaches)
     if config.delivery.district_summary:
         emails += render_district(district_context(impact, data, config), config.district_staff)
+    if config.delivery.coach_digest:
+        emails += render_coaches(coach_contexts(impact, data, config))
     return unique_keys(emails)
 
 

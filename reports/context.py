@@ -15,6 +15,7 @@ from core.display import (DASH, HIDDEN, Privacy, fixed, goals_met, half_up, hour
 from core.impact import BENCHMARK_FIGURES, WEEK, YTD, Impact
 from core.schema import NON_COACHING, STAGE_LABELS, Activity, CycleStatus, Severity, Stage
 from core.validate import Validated
+from reports.direction import direction
 from reports.glossary import glossary_for, preheader
 from reports.links import school_links
 from reports.observations import observations
@@ -44,6 +45,7 @@ class SchoolContext:
     active_cycles: list[dict[str, str]]
     completed_cycles: list[dict[str, str]]
     activity_bars: list[Bar]
+    direction: dict[str, Any]
     in_cycles: dict[str, Any]
     proficiency: dict[str, Any]
     benchmark: dict[str, Any]
@@ -81,7 +83,7 @@ def school_context(school: str, impact: Impact, data: Validated, config: Config,
         week_title=impact.week.title, ytd_title=_ytd_title(impact),
         stage=STAGE_LABELS.get(year["stage"], "not set") if isinstance(year["stage"], Stage)
         else "not set",
-        this_week=week_summary(week),
+        this_week=week_summary(week), direction=direction(impact, school),
         active_cycles=active_cycles(cycles, names),
         completed_cycles=completed_cycles(cycles, privacy, names),
         activity_bars=activity_bars(impact.school_activity[YTD], school),

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from config.model import Recipient
 from core.words import counted
+from reports.coach import CoachContext
 from reports.context import DistrictContext, SchoolContext
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -87,6 +88,27 @@ def render_district(ctx: DistrictContext, staff: list[Recipient]) -> list[Email]
 
 SLUG_MAX = 60
 RESERVED = frozenset({"index"})  # the outbox's own index.html
+
+
+COACH_DIGEST = "Coach digest"
+"""The `school` of the coaches' weekly notes (in the ledger and `send --school`)."""
+
+
+def render_coaches(contexts: list[CoachContext]) -> list[Email]:
+    """One note per coach, to that coach alone."""
+    env = environment()
+    emails = []
+    for ctx in contexts:
+        values = ctx.as_dict()
+        html = _INLINER.inline(env.get_template("coach_email.html").render(values))
+        text = env.get_template("coach_email.txt").render(values)
+        fixes = len(ctx.issues)
+        emails.append(Email(
+            key=f"coach-{slug(ctx.coach)}", school=COACH_DIGEST, to=ctx.email,
+            to_name=ctx.coach, cc=(), html=html, text=text,
+            subject=f"Your coaching week ({ctx.week_title})"
+                    + (f": {fixes} row{'s' if fixes != 1 else ''} to fix" if fixes else "")))
+    return emails
 
 
 def slug(text: str) -> str:

@@ -1,0 +1,114 @@
+"""The coach's weekly note: their own week, cycles and flagged rows; none when there is nothing
+to say; sent through the same ledger, once."""
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+from config.loader import load_config
+from core.impact import compute_impact
+from core.validate import validate
+from core.weeks import parse_week
+from delivery.ledger import Status
+from main import render_emails, validation_context
+from reports.coach import coach_contexts
+from reports.render import COACH_DIGEST
+from sync.sources import read_sources
+from tests.small_district import write_config
+from tests.test_smtp import certs, env, ledger_of, run, server, smtp_config  # noqa: F401
+
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+DEMO = "config/district.yaml"
+
+
+def computed(config):
+    tabs, problems = read_sources(config)
+    data = validate(tabs, validation_context(config, NOW), config.aliases, problems)
+    impact = compute_impact(data, config.settings, config.district.school_year,
+                            parse_week("2026-W47"))
+    return data, impact
+
+
+@pytest.fixture(scope="module")
+def demo():
+    config = load_config(DEMO)
+    data, impact = computed(config)
+    return config, data, impact, render_emails(config, impact, data)
+
+
+def test_the_demo_config_sends_coach_digests(demo):
+    config, data, _, emails = demo
+    assert config.delivery.coach_digest
+    digests = [e for e in emails if e.school == COACH_DIGEST]
+    assert sorted(e.to_name for e in digests) == sorted(data.coaches["coach"])
+
+
+def test_a_coach_digest_lists_exactly_that_coachs_flagged_rows(demo):
+    _, data, impact, emails = demo
+    for mail in (e for e in emails if e.school == COACH_DIGEST):
+        coach = mail.to_name
+        mine = data.issues[data.issues["coach"] == coach]
+        listed = [line for line in mail.text.splitlines() if line.startswith("  - [")]
+        assert len(listed) == len(mine), coach
+        assert f"ROWS TO FIX ({len(mine)})" in mail.text
+        for _, issue in mine.iterrows():
+            assert any(f"{issue['tab']}, row {issue['row']}," in line for line in listed)
+        others = data.issues[data.issues["coach"] != coach]
+        for _, issue in others.iterrows():  # nobody else's rows
+            assert f"{issue['source']} › {issue['tab']}, row {issue['row']}," not in mail.text
+
+
+def test_a_digest_holds_only_the_coachs_own_cycles_and_no_student_results(demo):
+    _, data, impact, emails = demo
+    cycles = impact.cycles
+    for mail in (e for e in emails if e.school == COACH_DIGEST):
+        mine = set(cycles.loc[cycles["coach"] == mail.to_name, "cycle_id"])
+        for cid in cycles["cycle_id"]:
+            if f"{cid}:" in mail.text:
+                assert cid in mine
+        assert "proficient" not in mail.text and "%" not in mail.text.split("YOUR ACTIVE")[1]
+
+
+def test_the_digest_shows_the_week_and_cycles_with_week_n_of_m(demo):
+    _, _, impact, emails = demo
+    mail = next(e for e in emails if e.key == "coach-emily-sorensen")
+    week = impact.coaches["week"].loc["Emily Sorensen"]
+    assert f"Sessions: {int(week['sessions'])}" in mail.text
+    assert "(target 60%)" in mail.text
+    assert "WAS-2026-08: Wei Mohamed, Grade 1 · Math, Washington Elementary — week 1 of 8" \
+        in mail.text
+
+
+def add_idle_coach(path, *, issue: bool = False):
+    book = load_workbook(path)
+    book["Coaches"].append(["Cy Idle", "cy@district.example", "Beta Middle", 1])
+    if issue:  # a row of theirs with a typo: something to fix, nothing else
+        book["Log"].append([dt.datetime(2026, 10, 1, 16), "cy@district.example",
+                            dt.date(2026, 10, 1), "Beta Middle", None, None, "PLC", "lots", ""])
+    book.save(path)
+
+
+@pytest.mark.parametrize("issue", [False, True])
+def test_a_coach_with_nothing_to_report_or_fix_gets_no_email(tmp_path, issue):
+    config = load_config(write_config(tmp_path))
+    add_idle_coach(tmp_path / "district.xlsx", issue=issue)
+    data, impact = computed(config)
+    names = [c.coach for c in coach_contexts(impact, data, config)]
+    assert ("Cy Idle" in names) is issue
+    assert "Ann Lee" in names and "Bo Diaz" in names
+
+
+def test_coach_digests_go_once_through_the_ledger(tmp_path, server, certs, env):  # noqa: F811
+    path = smtp_config(tmp_path, server.port, certs, delivery="  coach_digest: true\n")
+    assert run("run", "--once", "--config", str(path)) == 0
+    got = sorted(r.recipients[0] for r in server.mailbox.received)
+    assert got == ["ann@district.example", "bo@district.example", "kim@beta.example",
+                   "pat@alpha.example"]
+    with ledger_of(path) as ledger:
+        digests = {e.key.recipient: e.status for e in ledger.week("2026-W47")
+                   if e.key.school == COACH_DIGEST}
+    assert digests == {"ann@district.example": Status.SENT, "bo@district.example": Status.SENT}
+    assert run("run", "--once", "--config", str(path)) == 0  # the same week again
+    assert len(server.mailbox.received) == 4
+    bo = next(r for r in server.mailbox.received if r.recipients == ["bo@district.example"])
+    assert "Bo Diaz" in bo.part("plain") and "Ann Lee" not in bo.part("plain")
