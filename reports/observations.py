@@ -96,11 +96,11 @@ def near_benchmark(year: pd.Series, config: Config) -> str:
             continue
         shown = half_up(value)
         if threshold - NEAR_BENCHMARK <= shown < threshold:
-            return (f"{label} is {fixed(shown)}%, {fixed(threshold - shown)} points short of "
+            return (f"{label}: {fixed(shown)}%, {fixed(threshold - shown)} points short of "
                     f"the {threshold:g}% benchmark for your stage.")
         if threshold <= shown <= threshold + NEAR_BENCHMARK:
-            return (f"{label} is {fixed(shown)}%, just at or above the {threshold:g}% "
-                    f"benchmark for your stage: a little less would miss it.")
+            return (f"{label}: {fixed(shown)}%, just at or above the {threshold:g}% "
+                    f"benchmark for your stage; a little less would miss it.")
     return ""
 
 
