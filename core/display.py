@@ -24,6 +24,9 @@ SMALL, COMPLEMENT = "small", "complement"
 def half_up(value: float, digits: int = 0) -> float:
     """Rounded half away from zero at `digits` decimals, as people round (not banker's).
     Taken from the shortest decimal that reads back as the float, so 2.675 rounds to 2.68."""
+    value = float(value)
+    if not math.isfinite(value) or abs(value) >= 1e15:  # no fraction left to round
+        return value
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)) + 0.0
 

@@ -45,3 +45,8 @@ def test_half_up(value, digits, rounded):
     (22.5, 72.5, "+50 pts"), (30.0, 30.4, "+0 pts"), (40.0, 96.0, ""), (4.0, 50.0, "")])
 def test_growth_is_the_difference_of_the_figures_shown(pre, post, shown):
     assert Privacy(10, coded=True).growth(pre, post, 20) == shown
+
+
+@pytest.mark.parametrize("value", [-3.757e131, 1e300, math.inf, -math.inf])
+def test_half_up_of_absurd_figures_does_not_crash(value):
+    assert half_up(value, 1) == value
