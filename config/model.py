@@ -166,6 +166,10 @@ _SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 
 
+SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
+"""A Google spreadsheet's address is this followed by its ID."""
+
+
 def spreadsheet_id(location: str) -> str | None:
     """The ID in a Google spreadsheet URL, or the location itself when it is an ID."""
     found = _SHEET_URL.search(location)

@@ -58,7 +58,7 @@ class Privacy:
 
     def suppressed(self, n: float, hidden: Any = "") -> bool:
         """Under min_n (no students at all hides nothing: there is no result), or hidden."""
-        return missing(n) or 0 < n < self.min_n or bool(hidden) and not missing(hidden)
+        return missing(n) or 0 < n < self.min_n or (bool(hidden) and not missing(hidden))
 
     def shown_as(self, n: float, hidden: Any = "") -> str:
         """What a suppressed figure reads: 'n<10' (too few students) or 'hidden'."""

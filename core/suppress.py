@@ -80,7 +80,7 @@ def _steps(pooled: pd.DataFrame, members: list[int], key: GroupKey,
     if shown:
         smallest = min(shown, key=lambda i: (pooled.at[i, "n"], pooled.at[i, "cycle_id"]))
         steps.append(("cycle", pooled.at[smallest, "cycle_id"]))
-    return steps + [("total", key)]
+    return [*steps, ("total", key)]
 
 
 def _pooled(cycles: pd.DataFrame) -> pd.DataFrame:

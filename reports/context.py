@@ -10,8 +10,7 @@ from typing import Any
 import pandas as pd
 
 from config.model import Config
-from core.display import (DASH, HIDDEN, Privacy, fixed, goals_met, half_up, hours, missing,
-                          percent)
+from core.display import DASH, HIDDEN, Privacy, fixed, goals_met, half_up, hours, missing, percent
 from core.impact import BENCHMARK_FIGURES, WEEK, YTD, Impact
 from core.schema import NON_COACHING, STAGE_LABELS, Activity, CycleStatus, Severity, Stage
 from core.validate import Validated

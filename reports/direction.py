@@ -38,7 +38,7 @@ def _chart_row(label: str, shown: list[str], values: pd.Series) -> dict[str, Any
     """Bars scaled to the row's largest value; the last one is the report week."""
     top = max((v for v in values if not missing(v)), default=0)
     cells = []
-    for i, (text, value) in enumerate(zip(shown, values)):
+    for i, (text, value) in enumerate(zip(shown, values, strict=True)):
         height = 0 if missing(value) or not top else int(half_up(value / top * BAR_HEIGHT))
         cells.append({"value": text, "height": height, "gap": BAR_HEIGHT - height,
                       "current": i == len(shown) - 1})

@@ -2,10 +2,9 @@
 figures come from. Only for Google spreadsheets: a local .xlsx has no address to open."""
 from __future__ import annotations
 
-from config.model import Backend, Config, spreadsheet_id
+from config.model import SHEETS_URL, Backend, Config, spreadsheet_id
 from core.impact import YTD, Impact
 from core.schema import OutputTab, tab_sheet_id
-from sync.google_api import SHEETS_URL
 
 
 def school_links(config: Config, impact: Impact, school: str) -> list[dict[str, str]]:

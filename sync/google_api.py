@@ -33,7 +33,6 @@ WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
 """Only to learn which sources changed since the last read (`sync.source_versions`)."""
 ENDPOINT_ENV = "SHEETS_API_ENDPOINT"
-SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
 
 
 class Unreachable(Exception):

@@ -9,11 +9,11 @@ from typing import Any
 
 from gspread.exceptions import APIError
 
-from config.model import Source, spreadsheet_id
+from config.model import SHEETS_URL, Source, spreadsheet_id
 from core.schema import TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from sync.common import find_sheet, missing_tab, sheet_values
-from sync.google_api import SHEETS_URL, GoogleConnection, Unreachable, api_message, quoted
+from sync.google_api import GoogleConnection, Unreachable, api_message, quoted
 from sync.sheets_cache import CachedSheet
 from sync.source_versions import SourceVersions
 

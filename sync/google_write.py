@@ -22,13 +22,14 @@ from typing import Any
 import requests
 from gspread.exceptions import APIError
 
+from config.model import SHEETS_URL
 from core.errors import OutputError, TabOwnershipError
 from core.parse import date_to_serial
 from core.schema import OWNER_MARK, RUN_LOG_HEADER, OutputTab, tab_sheet_id
 from core.summary import Link, Table
 from core.tables import Dashboard, Fig, Fmt, wraps
 from sync.common import GOOGLE_CELL_CHARACTERS, fit_cell
-from sync.google_api import SHEETS_URL, GoogleConnection, OutcomeUnknown, Unreachable, api_message
+from sync.google_api import GoogleConnection, OutcomeUnknown, Unreachable, api_message
 from sync.google_style import (
     DASHBOARD_COLUMNS,
     EXTRAS_FIELDS,

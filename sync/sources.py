@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from config.model import SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
+from config.model import SHEETS_URL, SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
 from core.summary import Table
 from core.tables import Dashboard
 from core.sources import RawTab, SourceProblem
-from sync.google_api import SHEETS_URL, GoogleConnection, connect
+from sync.google_api import GoogleConnection, connect
 from sync.google_read import read_google
 from sync.google_write import GoogleTarget
 from sync.sis import read_sis

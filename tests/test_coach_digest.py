@@ -17,7 +17,7 @@ from sync.sources import read_sources
 from tests.small_district import write_config
 from tests.test_smtp import certs, env, ledger_of, run, server, smtp_config  # noqa: F401
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 DEMO = "config/district.yaml"
 
 
@@ -44,7 +44,7 @@ def test_the_demo_config_sends_coach_digests(demo):
 
 
 def test_a_coach_digest_lists_exactly_that_coachs_flagged_rows(demo):
-    _, data, impact, emails = demo
+    _, data, _, emails = demo
     for mail in (e for e in emails if e.school == COACH_DIGEST):
         coach = mail.to_name
         mine = data.issues[data.issues["coach"] == coach]
@@ -59,7 +59,7 @@ def test_a_coach_digest_lists_exactly_that_coachs_flagged_rows(demo):
 
 
 def test_a_digest_holds_only_the_coachs_own_cycles_and_no_student_results(demo):
-    _, data, impact, emails = demo
+    _, _, impact, emails = demo
     cycles = impact.cycles
     for mail in (e for e in emails if e.school == COACH_DIGEST):
         mine = set(cycles.loc[cycles["coach"] == mail.to_name, "cycle_id"])

@@ -12,7 +12,6 @@ from config.model import Config
 from core.display import Privacy
 from core.impact import YTD
 from core.summary import cycles_table, schools_table
-from core.weeks import parse_week
 from main import render_emails
 from reports import observations as rules
 from reports.context import benchmark, school_contexts
@@ -264,7 +263,7 @@ def google_config(tmp_path):
 
 
 def test_links_open_the_schools_own_rows_of_the_summary(tmp_path):
-    config, sid, src = google_config(tmp_path)
+    config, sid, _ = google_config(tmp_path)
     local, _, impact, _ = small(tmp_path / "local" if (tmp_path / "local").mkdir() is None
                                 else tmp_path)
     privacy = Privacy(10, coded=False)

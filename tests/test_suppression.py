@@ -142,7 +142,7 @@ CONFIG = Config.model_validate({
 
 
 def records(table):
-    return [dict(zip(table.header, row)) for row in table.rows]
+    return [dict(zip(table.header, row, strict=False)) for row in table.rows]
 
 
 def published(impact):
@@ -205,8 +205,8 @@ def emails_publish_no_more_than_the_tabs(impact, data, cycles, totals):
         results = re.findall(r"proficient (\S+) → (\S+)", mail.text)
         school_cycles = [r for r in cycles.values() if r["School"] == mail.school
                          and r["Status"] == "complete"]
-        with_results = [r for r in school_cycles if isinstance(r["Students with pre and post"],
-                                                               int) and r["Students with pre and post"]]
+        with_results = [r for r in school_cycles
+                        if isinstance(n := r["Students with pre and post"], int) and n]
         pooled = re.search(r"over (\d+) students", mail.text)
         assert len(results) == len(with_results) + bool(pooled)
         if pooled:
