@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from config.model import Config
 from core.failures import EVERY_SCHOOL, Failures, full_text, quiet_message, where
 from core.weeks import ReportWeek
-from reports.render import DISTRICT_SUMMARY, Email, _INLINER, environment, slug
+from reports.render import COACH_DIGEST, DISTRICT_SUMMARY, Email, _INLINER, environment, slug
 
 ALERT = "Source alert"
 """The `school` of alert emails in the ledger starts with this (one alert per run)."""
@@ -24,12 +24,14 @@ class Held:
 
 def held_emails(emails: list[Email], failures: Failures) -> dict[str, str]:
     """School → why its email is held. The district summary holds when any source failed: its
-    totals include every school."""
+    totals include every school; so do the coaches' notes (a coach's rows may be in any
+    source, and a missing one must not read as nothing logged)."""
     held = {e.school: failures.reason(e.school) for e in emails
             if e.school in failures.affected}
-    if failures and any(e.school == DISTRICT_SUMMARY for e in emails):
-        held[DISTRICT_SUMMARY] = "; ".join(f"{where(p)} could not be used ({p.kind.value})"
-                                           for p in failures.problems)
+    for summary in (DISTRICT_SUMMARY, COACH_DIGEST):  # coaches' notes: their rows, any source
+        if failures and any(e.school == summary for e in emails):
+            held[summary] = "; ".join(f"{where(p)} could not be used ({p.kind.value})"
+                                      for p in failures.problems)
     return held
 
 

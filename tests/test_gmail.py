@@ -122,14 +122,14 @@ def demo_config(folder, delivery):
 
 def test_demo_via_gmail_sends_the_smtp_paths_exact_bytes_once(google, certs, tmp_path,
                                                               monkeypatch, capsys):
-    """7 principals, one users.messages.send each, carrying byte for byte what the SMTP path
-    hands to its server; a rerun sends nothing."""
+    """7 principals and 9 coaches (their weekly notes), one users.messages.send each, carrying
+    byte for byte what the SMTP path hands to its server; a rerun sends nothing."""
     tokens, api, _, endpoint = google
     (tmp_path / "gmail").mkdir()
     config = demo_config(tmp_path / "gmail", f"  method: gmail\n  gmail_endpoint: {endpoint}\n")
     assert run("run", "--once", "--config", str(config)) == 0
-    assert "7 sent (Gmail API as coaching@riverbend.example)" in capsys.readouterr().out
-    assert api.requests == 7 and len(api.sent) == 7
+    assert "16 sent (Gmail API as coaching@riverbend.example)" in capsys.readouterr().out
+    assert api.requests == 16 and len(api.sent) == 16
     assert {s.user for s in api.sent} == {"coaching@riverbend.example"}
     assert tokens.count("google") == 1  # one token for the whole run
 
@@ -147,11 +147,11 @@ def test_demo_via_gmail_sends_the_smtp_paths_exact_bytes_once(google, certs, tmp
         server.stop()
     by_smtp = {r.recipients[0]: r.data for r in server.mailbox.received}
     by_gmail = {s.recipients[0]: s.raw for s in api.sent}
-    assert len(by_smtp) == 7 and by_gmail == by_smtp  # same Message-ID, headers, parts
+    assert len(by_smtp) == 16 and by_gmail == by_smtp  # same Message-ID, headers, parts
 
     assert run("run", "--once", "--config", str(config)) == 0
-    assert "7 already sent" in capsys.readouterr().out
-    assert api.requests == 7
+    assert "16 already sent" in capsys.readouterr().out
+    assert api.requests == 16
 
 
 # ------------------------------------------------------------------ once-only
