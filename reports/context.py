@@ -215,7 +215,7 @@ def in_cycles(year: pd.Series, week: pd.Series, target: Target) -> dict[str, Any
 def proficiency(year: pd.Series, privacy: Privacy) -> dict[str, Any]:
     """Completed cycles pooled; suppressed when small or hidden to protect a small cycle."""
     n, hidden = year["students"], year["hidden"]
-    small = privacy.suppressed(n, hidden)
+    small = privacy.suppressed(n, hidden) or not n  # no student has finished a cycle yet
     pre, post = year["pct_pre"], year["pct_post"]
     return {"pre": privacy.student_pct(pre, n, hidden),
             "post": privacy.student_pct(post, n, hidden),

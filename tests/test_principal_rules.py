@@ -300,3 +300,11 @@ def test_no_double_spaces_in_dates(demo):
     _, _, _, emails = demo
     for mail in emails:
         assert "  –" not in mail.subject + mail.html and "Nov 16 – 22" in mail.subject
+
+
+def test_a_school_with_no_finished_cycle_says_so_instead_of_empty_figures(tmp_path):
+    *_, emails = small(tmp_path, edit_cycle("A-1", status="Active"))
+    alpha = next(e for e in emails if e.school == "Alpha Elementary")
+    assert ("All completed cycles: results are shown once at least 10 students have finished "
+            "a cycle.") in alpha.text
+    assert "over 0 students" not in alpha.text
