@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from core.display import COMPLEMENT, SMALL
@@ -35,7 +34,6 @@ from core.schema import CycleStatus
 GroupKey = tuple[str, str]
 """('school', name), ('coach', name) or ('district', '')."""
 
-_TOLERANCE = 1e-9
 _LEVELS = ("school", "coach", "district")
 """On a tie, act on the narrowest total: hiding a school's total costs less than the district's."""
 
@@ -75,11 +73,12 @@ def plan_suppression(cycles: pd.DataFrame, min_n: int) -> Suppression:
 def _steps(pooled: pd.DataFrame, members: list[int], key: GroupKey,
            hidden: dict[str, str]) -> list[tuple[str, Any]]:
     """Ways to close a leak through `key`: hide its next smallest shown cycle, or its total."""
-    shown = [i for i in members if pooled.at[i, "cycle_id"] not in hidden]
+    ids, n = pooled.attrs["ids"], pooled.attrs["n"]
+    shown = [i for i in members if ids[i] not in hidden]
     steps: list[tuple[str, Any]] = []
     if shown:
-        smallest = min(shown, key=lambda i: (pooled.at[i, "n"], pooled.at[i, "cycle_id"]))
-        steps.append(("cycle", pooled.at[smallest, "cycle_id"]))
+        smallest = min(shown, key=lambda i: (n[i], ids[i]))
+        steps.append(("cycle", ids[smallest]))
     return [*steps, ("total", key)]
 
 
@@ -88,7 +87,11 @@ def _pooled(cycles: pd.DataFrame) -> pd.DataFrame:
     done = cycles[cycles["status"].eq(CycleStatus.COMPLETE.value) & (cycles["n"] > 0)]
     frame = done[["cycle_id", "school", "coach", "n", "pre_prof", "post_prof"]].copy()
     frame["cycle_id"] = frame["cycle_id"].astype(str)
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    for column in ("n", "pre_prof", "post_prof", "school", "coach"):  # plain lists: read often
+        frame.attrs[column] = frame[column].tolist()
+    frame.attrs["ids"] = frame["cycle_id"].tolist()
+    return frame
 
 
 def _groups(pooled: pd.DataFrame) -> dict[GroupKey, list[int]]:
@@ -112,8 +115,9 @@ def find_leak(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
         return sorted(keys, key=lambda key: (len(residual[key]), _LEVELS.index(key[0]), key))
     for cycle in determined(pooled, groups, hidden, totals):
         return cycle, narrowest([k for k in shown if cycle in residual[k]])
+    where = {c: i for i, c in enumerate(pooled.attrs["ids"])}
     for key in shown:
-        if residual[key] and _all_or_none(pooled[pooled["cycle_id"].isin(residual[key])]):
+        if residual[key] and _all_or_none(pooled, [where[c] for c in residual[key]]):
             return None, [key]
     return None
 
@@ -122,31 +126,82 @@ def _residuals(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]], hidden: 
                totals: dict[GroupKey, str]) -> tuple[list[GroupKey], dict[GroupKey, list[str]]]:
     """The shown totals, and the hidden cycles left in each once the shown ones are taken off."""
     shown = sorted(key for key in groups if key not in totals)
-    ids = pooled["cycle_id"]
+    ids = pooled.attrs["ids"]
     return shown, {key: [ids[i] for i in groups[key] if ids[i] in hidden] for key in shown}
 
 
 def determined(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
                hidden: dict[str, str], totals: dict[GroupKey, str]) -> list[str]:
-    """Hidden cycles fixed by sums and differences of the shown totals: those whose column lies
-    in the row space of the totals' residual sets."""
-    shown, residual = _residuals(pooled, groups, hidden, totals)
-    columns = sorted({c for key in shown for c in residual[key]})
-    if not columns:
+    """Hidden cycles fixed by sums and differences of the shown totals.
+
+    Each hidden cycle is an edge between its school and its coach; each shown school or coach
+    total says what its edges sum to. A cycle's value is then fixed exactly when its edge is a
+    bridge of this graph once every total that is hidden is joined to one free node (a path
+    between two unknown totals, or around a loop, moves values without changing any shown sum).
+    The district total ties the hidden school totals together: they hang off node 'schools',
+    which is free too when the district total is hidden. Linear in the number of edges (the
+    same answer as the rank test in tests/test_suppression.py, at any district's size)."""
+    edges: list[tuple[str, str]] = []
+    names: list[str] = []
+    school, coach = pooled.attrs["school"], pooled.attrs["coach"]
+    for i, cycle in enumerate(pooled.attrs["ids"]):
+        if cycle in hidden:
+            edges.append((f"school:{school[i]}", f"coach:{coach[i]}"))
+            names.append(cycle)
+    if not edges:
         return []
-    where = {c: j for j, c in enumerate(columns)}
-    matrix = np.zeros((len(shown), len(columns)))
-    for r, key in enumerate(shown):
-        matrix[r, [where[c] for c in residual[key]]] = 1.0
-    _, values, vt = np.linalg.svd(matrix)
-    null = vt[int((values > _TOLERANCE).sum()):]
-    return [c for j, c in enumerate(columns) if not np.any(np.abs(null[:, j]) > 1e-7)]
+    schools, free = "schools", "free"
+    for level, name in groups:
+        if (level, name) in totals and level in ("school", "coach"):
+            edges.append((f"{level}:{name}", schools if level == "school" else free))
+    if ("district", "") in totals or ("district", "") not in groups:
+        edges.append((schools, free))
+    cut = _bridges(edges)
+    return [names[j] for j in range(len(names)) if j in cut]
 
 
-def _all_or_none(members: pd.DataFrame) -> bool:
+def _bridges(edges: list[tuple[str, str]]) -> set[int]:
+    """Indices of the edges whose removal disconnects the (multi)graph: Tarjan's low-link,
+    iterative, skipping the edge just come along (not the node: parallel edges are no bridge)."""
+    around: dict[str, list[tuple[str, int]]] = {}
+    for j, (a, b) in enumerate(edges):
+        around.setdefault(a, []).append((b, j))
+        around.setdefault(b, []).append((a, j))
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    found: set[int] = set()
+    for root in around:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, -1, iter(around[root]))]
+        while stack:
+            node, via, rest = stack[-1]
+            step = next(rest, None)
+            if step is None:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.add(via)
+                continue
+            other, j = step
+            if j == via:
+                continue
+            if other in order:
+                low[node] = min(low[node], order[other])
+            else:
+                order[other] = low[other] = len(order)
+                stack.append((other, j, iter(around[other])))
+    return found
+
+
+def _all_or_none(pooled: pd.DataFrame, members: list[int]) -> bool:
     """Hidden members that were all proficient, or none were: each one's % is then known."""
-    n = members["n"].sum()
-    return any(members[c].sum() in (0, n) for c in ("pre_prof", "post_prof"))
+    n = sum(pooled.attrs["n"][i] for i in members)
+    return any(sum(pooled.attrs[c][i] for i in members) in (0, n)
+               for c in ("pre_prof", "post_prof"))
 
 
 def apply_suppression(cycles: pd.DataFrame, groups: dict[str, pd.DataFrame],

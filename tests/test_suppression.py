@@ -17,7 +17,7 @@ from core.impact import compute_impact
 from core.schema import TabKind as K
 from core.sources import RawTab
 from core.summary import coaches_table, cycles_table, district_table, schools_table
-from core.suppress import _groups, determined, plan_suppression
+from core.suppress import _groups, _pooled, determined, plan_suppression
 from core.validate import validate
 from core.weeks import parse_week
 from reports.context import district_context, school_contexts
@@ -49,9 +49,9 @@ def test_a_coach_total_is_a_second_way_in():
         ("A", "S", "K1", 8, 2, 6), ("B", "S", "K2", 12, 3, 10), ("C", "S", "K2", 30, 9, 20),
         ("D", "T", "K3", 25, 5, 15), ("E", "T", "K3", 40, 10, 30)]), 10)
     assert plan.cycles["A"] == "small" and ("coach", "K1") in plan.totals
-    pooled = frame([("A", "S", "K1", 8, 2, 6), ("B", "S", "K2", 12, 3, 10),
-                    ("C", "S", "K2", 30, 9, 20), ("D", "T", "K3", 25, 5, 15),
-                    ("E", "T", "K3", 40, 10, 30)])
+    pooled = _pooled(frame([("A", "S", "K1", 8, 2, 6), ("B", "S", "K2", 12, 3, 10),
+                            ("C", "S", "K2", 30, 9, 20), ("D", "T", "K3", 25, 5, 15),
+                            ("E", "T", "K3", 40, 10, 30)]))
     assert determined(pooled, _groups(pooled), plan.cycles, plan.totals) == []
     assert "D" not in plan.cycles and "E" not in plan.cycles  # school T is left alone
 
@@ -215,3 +215,37 @@ def emails_publish_no_more_than_the_tabs(impact, data, cycles, totals):
                                 CONFIG.district_staff or []):
         pooled = re.search(r"\((\d+) students;", mail.text)
         assert pooled is None or int(pooled[1]) in shown_n
+
+
+def rank_determined(pooled, groups, hidden, totals):
+    """The reference: a hidden cycle is fixed when its unit vector lies in the row space of the
+    shown totals (each restricted to the hidden cycles), by linear algebra."""
+    shown = [k for k in groups if k not in totals]
+    columns = [c for c in pooled["cycle_id"] if c in hidden]
+    ids = pooled["cycle_id"]
+    rows = [[1.0 if c in {ids[i] for i in groups[k]} else 0.0 for c in columns] for k in shown]
+    if not columns or not rows:
+        return []
+    matrix = np.array(rows)
+    _, values, vt = np.linalg.svd(matrix)
+    null = vt[int((values > 1e-9).sum()):]
+    return [c for j, c in enumerate(columns)
+            if matrix[:, j].any() and not np.any(np.abs(null[:, j]) > 1e-7)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.booleans()), min_size=1,
+                max_size=12),
+       st.sets(st.sampled_from([("school", f"S{i}") for i in range(4)]
+                               + [("coach", f"K{i}") for i in range(4)] + [("district", "")])))
+def test_the_graph_test_agrees_with_linear_algebra(cells, hidden_totals):
+    pooled = _pooled(pd.DataFrame({"cycle_id": [f"C{j}" for j in range(len(cells))],
+                                   "school": [f"S{s}" for s, _, _ in cells],
+                                   "coach": [f"K{k}" for _, k, _ in cells],
+                                   "n": 10, "pre_prof": 1, "post_prof": 2,
+                                   "status": "complete"}))
+    groups = _groups(pooled)
+    hidden = {f"C{j}": "small" for j, (_, _, h) in enumerate(cells) if h}
+    totals = {k: "small" for k in hidden_totals if k in groups}
+    assert sorted(determined(pooled, groups, hidden, totals)) == sorted(
+        rank_determined(pooled, groups, hidden, totals))
