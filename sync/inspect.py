@@ -11,12 +11,12 @@ from gspread.exceptions import APIError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from config.model import Backend, Google, spreadsheet_id
+from config.model import SHEETS_URL, Backend, Google, spreadsheet_id
 from core.errors import ConfigError
 from core.setup import Sheet
 from core.sis import BundleError
 from sync.common import sheet_values
-from sync.google_api import SHEETS_URL, Unreachable, api_message, connect, quoted
+from sync.google_api import Unreachable, api_message, connect, quoted
 from sync.google_read import VALUE_PARAMS
 from sync.sis import bundle_files
 
