@@ -38,7 +38,7 @@ def test_a_completed_cycle_without_end_date_is_a_row_issue_not_a_crash(tmp_path,
     row = [r for r in issues if r and "marked as finished but has no end date" in str(r)]
     assert len(row) == 1 and "Cycles" in row[0] and 2 in row[0]  # tab, sheet row
     html = (tmp_path / "outbox" / "2026-W47" / "alpha-elementary.html").read_text()
-    assert "(ended —)" in html
+    assert "(ended — · coach Ann Lee)" in html
 
 
 def test_check_names_the_row_a_run_would_have_stumbled_on(tmp_path, capsys):
