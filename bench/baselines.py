@@ -47,8 +47,8 @@ def naive_validate(records: list[dict[str, Any]], coaches: set[str], schools: se
                 when = dt.date(1899, 12, 30) + dt.timedelta(days=int(day))
             else:
                 when = parse(str(day)).date()
-            minutes = str(r["Duration (minutes)"]).lower().replace("mins", "").replace("min", "")
-            minutes = float(minutes.replace("hours", "").replace("hr", "").strip() or 0)
+            typed = str(r["Duration (minutes)"]).lower().replace("mins", "").replace("min", "")
+            minutes = float(typed.replace("hours", "").replace("hr", "").strip() or 0)
             ok = (str(r["Email Address"]).strip().lower() in coaches
                   and " ".join(str(r["Which school?"]).split()).lower() in schools
                   and str(r["Type of session"]).strip() != "" and minutes > 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from core.schema import TabKind as K
@@ -16,12 +17,12 @@ from sync.common import normal_cell, sheet_values
 FORM_ALIASES = {"school": ["Which school?"], "cycle_id": ["Coaching cycle ID (if part of a cycle)"]}
 
 
-def grow_assessments(rows: list[list[Any]], wanted: int) -> list[list[Any]]:
+def grow_assessments(rows: Sequence[Sequence[Any]], wanted: int) -> list[tuple[Any, ...]]:
     """More students per cycle, each with their own ID, until `wanted` rows."""
-    out: list[list[Any]] = []
+    out: list[tuple[Any, ...]] = []
     copy = 0
     while len(out) < wanted and rows:
-        out += [[r[0], f"{r[1]}-{copy}", *r[2:]] for r in rows]
+        out += [(r[0], f"{r[1]}-{copy}", *r[2:]) for r in rows]
         copy += 1
     return out[:wanted]
 
@@ -56,7 +57,7 @@ def raw_tabs(d: g.DemoDistrict, *, per_school: bool = False) -> list[RawTab]:
     """The district as the readers hand it over: one form tab for every coaching-log row, or
     (per_school) one tab per school, as 200 school spreadsheets on Google give."""
     def tab(name: str, kind: K, header: tuple[str, ...], rows: list[Any], **kw: Any) -> RawTab:
-        h, body = sheet_values([tuple(header), *as_read(rows)])  # as the Google reader does
+        h, body = sheet_values([list(header), *as_read(rows)])  # as the Google reader does
         return RawTab("bench", name, kind, h, body, **kw)
     logs = [tab(f"Form {school}", K.COACHING_LOG, g.FORM_HEADER, rows, aliases=FORM_ALIASES)
             for school, rows in (by_school(d.form_log) if per_school

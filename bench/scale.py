@@ -15,6 +15,7 @@ import json
 import pickle
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from bench.common import peak_rss_mb, reset_peak_rss, timed
@@ -48,9 +49,9 @@ def measure(file: Path) -> dict[str, float]:
     started = time.process_time()
     for run in ("cold", "warm"):
         with rows_held():  # as the job does (main.compute_week)
-            data, figures[f"{run}_validate"] = timed(lambda: validate(tabs, ctx, {}, []))
-            impact, figures[f"{run}_compute"] = timed(lambda data=data: compute_impact(
-                data, config.settings, config.district.school_year, WEEK))
+            data, figures[f"{run}_validate"] = timed(partial(validate, tabs, ctx, {}, []))
+            impact, figures[f"{run}_compute"] = timed(partial(
+                compute_impact, data, config.settings, config.district.school_year, WEEK))
         figures[f"{run}_cpu"] = time.process_time() - started
         if run == "cold":
             contexts, figures["email_data"] = timed(

@@ -28,7 +28,7 @@ from reports.render import Email
 log = logging.getLogger("coaching_impact")
 
 
-class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _LogHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """The job's own stderr handler (so setting up again replaces it rather than adding one)."""
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from config.model import Config
 from core.errors import ConfigError
@@ -33,7 +34,7 @@ def load_config(path: str | Path | None = None) -> Config:
                           + "\n".join(_describe(e) for e in exc.errors())) from None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     where = _key_path(error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":
         return f"  - {where}: unknown key; remove it or check its spelling"

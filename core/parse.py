@@ -93,7 +93,7 @@ def plain(series: pd.Series) -> pd.Series:
     if not isinstance(series.dtype, pd.CategoricalDtype):
         return series
     codes, uniques = distinct(series)
-    table = np.append(uniques, None)
+    table = np.append(uniques, np.array([None], dtype=object))
     return pd.Series(table[codes], index=series.index, dtype=object)
 
 
@@ -130,7 +130,8 @@ def _codes_and_radix(column: pd.Series) -> tuple[np.ndarray, int]:
         missing = np.isnat(values) if values.dtype.kind == "M" else np.zeros(len(values), bool)
         numbers = values.view(np.int64) if values.dtype.kind == "M" else values.astype(np.int64)
         if values.dtype.kind == "M":
-            day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
+            unit = np.timedelta64(1, np.datetime_data(values.dtype)[0])  # type: ignore[call-overload]
+            day = np.timedelta64(1, "D") // unit
             if not (numbers[~missing] % day).any():
                 numbers = numbers // day  # dates at midnight: count days, not nanoseconds
         present = numbers[~missing]

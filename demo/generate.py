@@ -1023,9 +1023,11 @@ def _form_extras(ctx: _LogContext, rng: random.Random) -> list[tuple[Row, str, s
 
 def _blank_dates(rows: list[Row], rng: random.Random) -> list[Row]:
     """Blanks the session date on two rows (one in the report week) submitted the same day."""
-    same_day = [i for i, r in enumerate(rows) if isinstance(r[2], dt.date) and r[0].date() == r[2]]
-    in_week = [i for i in same_day if rows[i][0].date() >= REPORT_WEEK[0]]  # type: ignore[attr-defined]
-    earlier = [i for i in same_day if rows[i][0].date() < REPORT_WEEK[0]]  # type: ignore[attr-defined]
+    stamps = [r[0] if isinstance(r[0], dt.datetime) else None for r in rows]  # the Timestamp
+    same_day = [i for i, r in enumerate(rows)
+                if isinstance(r[2], dt.date) and (s := stamps[i]) and s.date() == r[2]]
+    in_week = [i for i in same_day if stamps[i].date() >= REPORT_WEEK[0]]  # type: ignore[union-attr]
+    earlier = [i for i in same_day if stamps[i].date() < REPORT_WEEK[0]]  # type: ignore[union-attr]
     first = _pick(rng, earlier or same_day)
     second = _pick(rng, [i for i in in_week or same_day if i != first])
     for i in (first, second):
@@ -1038,7 +1040,9 @@ def _duplicate(rows: list[Row], coach: str, rng: random.Random) -> tuple[Row, Ro
     dated, email = [r for r in rows if isinstance(r[2], dt.date)], email_of(coach)
     october = [r for r in dated if r[1] == email and r[2].month == 10]  # type: ignore[attr-defined]
     original = _pick(rng, october or dated)
-    return original, (original[0] + dt.timedelta(seconds=40),) + original[1:]
+    stamp = original[0]
+    assert isinstance(stamp, dt.datetime)  # a Form row starts with its Timestamp
+    return original, (stamp + dt.timedelta(seconds=40),) + original[1:]
 
 
 def _form_log(sessions: list[Session], ctx: _LogContext,
@@ -1088,7 +1092,7 @@ def _log_context(schools: list[School], coaches: list[Coach], teachers: list[Tea
 
 
 def _roster_rows(schools: list[School], coaches: list[Coach],
-                 teachers: list[Teacher]) -> tuple[list[Row], ...]:
+                 teachers: list[Teacher]) -> tuple[list[Row], list[Row], list[Row]]:
     return ([(s.name, s.principal, f"{s.email}@{DOMAIN}", s.teachers, s.need, STAGE_LABELS[s.stage])
              for s in schools],
             [(c.name, c.email, "; ".join(c.schools), c.fte) for c in coaches],
@@ -1139,13 +1143,13 @@ class _FixedTimeZip(ZipFile):
         info.external_attr = 0o600 << 16
         return info
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None,  # type: ignore[override]
+    def writestr(self, zinfo_or_arcname, data, compress_type=None,
                  compresslevel=None):
         if not isinstance(zinfo_or_arcname, ZipInfo):
             zinfo_or_arcname = self._entry(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
         info = self._entry(arcname or os.path.basename(filename))
         info.file_size = os.path.getsize(filename)
         with open(filename, "rb") as src, self.open(info, "w") as dst:

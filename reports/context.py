@@ -5,6 +5,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -171,7 +172,9 @@ def post_scores_due(cycles: pd.DataFrame) -> list[str]:
 
 def short_date(value: object) -> str:
     """`Oct 16`; a dash for a date left blank (a row issue says so)."""
-    return DASH if missing(value) else f"{value:%b} {value.day}"  # type: ignore[union-attr]
+    if missing(value) or not isinstance(value, dt.date):
+        return DASH
+    return f"{value:%b} {value.day}"
 
 
 def activity_bars(table: pd.DataFrame, school: str) -> list[Bar]:

@@ -21,7 +21,7 @@ from scheduler.stop import StopCheck, Stopped, never
 
 log = logging.getLogger("coaching_impact.scheduler")
 
-R = TypeVar("R", bound=Finished)
+R = TypeVar("R", bound=Finished, covariant=True)
 Job = Callable[[RunKind, ReportWeek, dt.datetime, StopCheck], R]
 """The pipeline: kind (a refresh sends no emails), report week, now, and the stop check."""
 WeekOf = Callable[[dt.datetime], ReportWeek]

@@ -93,7 +93,7 @@ class Received:
 
     @property
     def message(self) -> EmailMessage:
-        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore
+        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore[return-value,unused-ignore]
 
     def part(self, subtype: str) -> str:
         return self.message.get_body(preferencelist=(subtype,)).get_content()  # type: ignore
@@ -248,6 +248,7 @@ class _Controller(Controller):
 
     def _trigger_server(self) -> None:
         assert self.server is not None
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]  # listening on port 0: the real one
         super()._trigger_server()
 

@@ -67,7 +67,7 @@ per cell (as calamine and Sheets' JSON give) made the rows of a state's year alo
 Later new values (mostly unique: notes, student IDs) stay as read."""
 
 
-def sheet_values(rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[list[Any]]]:
+def sheet_values(rows: Iterable[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
     """Header and data rows in normal form, trailing empty cells and rows trimmed; repeated
     texts share one object (see SHARED_TEXTS)."""
     it = iter(rows)

@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import gspread
@@ -118,9 +117,8 @@ def connect(settings: Google, *, pacer: Pacer | None = None,
         session = AuthorizedSession(creds)
         if endpoint:
             mount_endpoint_override(session, endpoint)
-        make = partial(PoliteHTTPClient, pacer=pacer, policy=policy,
-                       timeout=settings.timeout_seconds)
-        return gspread.Client(auth=creds, session=session, http_client=make).http_client
+        return PoliteHTTPClient(creds, session, pacer=pacer, policy=policy,
+                                timeout=settings.timeout_seconds)
     return GoogleConnection(client(read_creds), client(write_creds), account, pacer)
 
 

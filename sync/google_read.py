@@ -5,6 +5,7 @@ gives, so validation cannot tell the two apart.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -84,7 +85,7 @@ def fetch(conn: GoogleConnection, source: Source, sid: str
     return sheets, wanted, problems, value_ranges(answer, wanted)
 
 
-def sheet_ids(metadata: dict[str, Any]) -> dict[str, int]:
+def sheet_ids(metadata: Mapping[str, Any]) -> dict[str, int]:
     """Tab title → sheet id. An answer without its `sheets` is damaged, never 'no tabs'."""
     return {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata["sheets"]}
 

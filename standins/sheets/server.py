@@ -137,7 +137,7 @@ class SheetsStandIn(SeedingApi):
 
         from sync.endpoint import mount_endpoint_override
 
-        session = AuthorizedSession(Credentials(token=token))  # type: ignore[no-untyped-call]
+        session = AuthorizedSession(Credentials(token=token))
         mount_endpoint_override(session, self.url)
         return session
 
@@ -199,7 +199,7 @@ class SheetsStandIn(SeedingApi):
         self.log.record(LogEntry(endpoint, method, path, token, status, fault, self.clock.now()))
 
 
-class Truncated(dict):  # type: ignore[type-arg]
+class Truncated(dict[str, Any]):
     """An answer whose JSON the handler cuts off halfway when sending it."""
 
 
