@@ -1,4 +1,5 @@
-"""Coaching impact: read coaching logs, validate, compute impact, write summary tabs, email principals.
+"""Coaching impact: read coaching logs, validate, compute impact, write summary tabs, email
+principals.
 
     python main.py run --once [--config PATH] [--week 2026-W47] [--dry-run] [--full]
     python main.py check [--config PATH]
@@ -30,11 +31,18 @@ from config.loader import load_config
 from config.model import SIS_TABS, Config
 from config.writer import Origin, render_config
 from core.errors import ConfigError, DeliveryError, JobError
-from core.failures import (Baseline, Failures, affected_schools, full_text, quiet_schools,
-                           schools_named, tab_failures)
+from core.failures import (
+    Baseline,
+    Failures,
+    affected_schools,
+    full_text,
+    quiet_schools,
+    schools_named,
+    tab_failures,
+)
 from core.impact import Impact, compute_impact
-from core.setup import mapping_table, propose
 from core.schema import TabKind
+from core.setup import mapping_table, propose
 from core.sources import FailureKind, RawTab, SourceProblem
 from core.summary import Table
 from core.validate import Context, Validated, validate
@@ -48,27 +56,32 @@ from delivery.smtp import ServerRefused
 from reports.alert import Held, held_emails, render_alert
 from reports.coach import coach_contexts
 from reports.context import district_context, school_contexts
+from reports.export import export_figures
 from reports.incomplete import mark_incomplete
 from reports.late import mark_late
-from reports.export import export_figures
-from reports.progress import progress
 from reports.outbox import write_outbox
-from reports.render import (DISTRICT_SUMMARY, Email, render_all, render_coaches, render_district,
-                            unique_keys)
+from reports.progress import progress
+from reports.render import (
+    DISTRICT_SUMMARY,
+    Email,
+    render_all,
+    render_coaches,
+    render_district,
+    unique_keys,
+)
 from reports.tabs import summary_tables
+from scheduler.baseline import load_baseline, record_baseline
 from scheduler.clock import Clock, utc_now
 from scheduler.history import RunKind
 from scheduler.lock import Locked
 from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never, pause_for
-from scheduler.baseline import load_baseline, record_baseline
 from sync.common import rows_held
-from sync.inspect import inspect_source
-from sync.template import write_templates
 from sync.google_api import GoogleConnection
-from sync.sources import (connect_google, describe_output, output_target, read_sources,
-                          write_output)
+from sync.inspect import inspect_source
+from sync.sources import connect_google, describe_output, output_target, read_sources, write_output
+from sync.template import write_templates
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED, EXIT_HELD = 0, 1, 2, 3, 4, 5
 
@@ -329,8 +342,8 @@ def send_held(config: Config, data: Validated, failures: Failures, week: ReportW
         if label < week.label:
             emails = [mark_late(e, then, now) for e in emails]
         between_steps(should_stop)
-        console.step(f"Sending {counted(len(emails), 'email')} held for {label}, now that their sources "
-                     "can be used")
+        console.step(f"Sending {counted(len(emails), 'email')} held for {label}, now that their "
+                     "sources can be used")
         report = deliver(config, emails, then, now, should_stop=should_stop)
         require_delivered(report, should_stop)
         reports.append(report)
@@ -356,12 +369,12 @@ def require_delivered(delivered: DeliveryReport, should_stop: StopCheck) -> None
         between_steps(should_stop)
     error = ConfigError if delivered.setup_missing else DeliveryError  # a set-up step: exit 2
     raise error(
-        (f"sending stopped: {delivered.stopped} {counted(len(delivered.waiting), 'email')} "
+        f"sending stopped: {delivered.stopped} {counted(len(delivered.waiting), 'email')} "
          f"{'was' if len(delivered.waiting) == 1 else 'were'} not sent; once that is fixed, run "
          f"again and they go out (emails already sent are not "
          f"sent twice)." if delivered.waiting else
          f"none of the {counted(delivered.attempted, 'email')} tried could be delivered (see "
-         "above)."))
+         "above).")
 
 
 def earlier_loose_ends(config: Config, week: ReportWeek) -> list[Entry]:
@@ -549,7 +562,8 @@ def cmd_status(args: argparse.Namespace, now: dt.datetime) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="main.py", description=__doc__.splitlines()[0])
+    first_paragraph = " ".join(__doc__.split("\n\n")[0].split())
+    p = argparse.ArgumentParser(prog="main.py", description=first_paragraph)
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", parents=[log_flags()],
                          help="run the job: validate, compute, write tabs, send emails")

@@ -31,7 +31,7 @@ LEVELS = {"not yet": 1, "approaching": 2, "meeting": 3, "exceeding": 4}
 
 
 def naive_records(header: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
-    return [dict(zip(header, list(r) + [""] * (len(header) - len(r)))) for r in rows]
+    return [dict(zip(header, list(r) + [""] * (len(header) - len(r)), strict=False)) for r in rows]
 
 
 def naive_validate(records: list[dict[str, Any]], coaches: set[str], schools: set[str],
@@ -119,7 +119,7 @@ def _key(values: pd.Series) -> pd.Series:
 def analyst_figures(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """Validate the log loosely and compute the figures, vectorised."""
     log, coaches = frames["Form"], frames["Coaches"]
-    by_email = dict(zip(coaches["Email"].str.lower(), coaches["Name"]))
+    by_email = dict(zip(coaches["Email"].str.lower(), coaches["Name"], strict=True))
     schools = set(_key(frames["Schools"]["School"]))
     day = _dates(log["Date of Session"]).fillna(_dates(log["Timestamp"]))
     minutes = _minutes(log["Duration (minutes)"])

@@ -1,6 +1,7 @@
 """What every part of the benchmark shares: printing figures, timing, peak RSS, summaries."""
 from __future__ import annotations
 
+import contextlib
 import resource
 import statistics
 import time
@@ -29,10 +30,8 @@ def spread(seconds: list[float]) -> str:
 
 def reset_peak_rss() -> None:
     """Linux: start the peak-RSS counter (VmHWM) from the current RSS."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def peak_rss_mb() -> float:

@@ -60,7 +60,7 @@ from sync.common import rows_held, sheet_values  # noqa: E402
 from sync.workbook_read import read_workbook  # noqa: E402
 
 WEEK = parse_week("2026-W47")
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 PARTS = ("reading", "core", "scale", "api", "e2e")
 
 
@@ -118,7 +118,7 @@ def openpyxl_read(folder: Path) -> int:
     for file in (g.DISTRICT_FILE, g.FORM_FILE, g.OWN_LOG_FILE):
         book = load_workbook(folder / file, read_only=True, data_only=True)
         for sheet in book.worksheets:
-            header, rows = sheet_values(sheet.iter_rows(values_only=True))
+            _header, rows = sheet_values(sheet.iter_rows(values_only=True))
             cells += sum(map(len, rows))
         book.close()
     return cells
@@ -143,7 +143,7 @@ def reading(folder: Path, repeats: int) -> None:
 def core(config: Config, folder: Path, repeats: int) -> None:
     tabs = workbook_tabs(folder)
     rows = sum(len(t.rows) for t in tabs)
-    log = [t for t in tabs if t.tab == g.FORM_TAB][0]
+    log = next(t for t in tabs if t.tab == g.FORM_TAB)
     like = [t for t in tabs if t.kind is not K.ASSESSMENTS]  # the log (+ rosters, cycles)
     print(f"\n2. Core on the calamine-read {folder.name} district ({rows:,} rows; "
           f"interleaved, {repeats} rounds; ours ran first, so its first run is the cold one)")
@@ -282,11 +282,11 @@ def api_config(ids: dict[str, str], endpoint: str, folder: Path, *, per_minute: 
 
 
 def api(d: g.DemoDistrict, folder: Path) -> None:
+    from standins.sheets import SheetsStandIn
+    from standins.sheets.clock import ManualClock
     from sync.google_api import connect
     from sync.pacing import READ, WRITE, Pacer, RetryPolicy
     from sync.sources import output_target, read_sources
-    from standins.sheets import SheetsStandIn
-    from standins.sheets.clock import ManualClock
 
     print(f"\n4. Sheets API: one spreadsheet per school ({len(d.schools)}), "
           "quota 60 reads + 60 writes a minute")

@@ -54,9 +54,8 @@ def measure(file: Path) -> dict[str, float]:
                 compute_impact, data, config.settings, config.district.school_year, WEEK))
         figures[f"{run}_cpu"] = time.process_time() - started
         if run == "cold":
-            contexts, figures["email_data"] = timed(
-                lambda: school_contexts(impact, data, config))
-            emails, figures["render"] = timed(lambda: render_all(contexts, cc_coaches=False))
+            contexts, figures["email_data"] = timed(partial(school_contexts, impact, data, config))
+            emails, figures["render"] = timed(partial(render_all, contexts, cc_coaches=False))
             figures["emails"] = len(emails)
             del contexts, emails
         del data, impact

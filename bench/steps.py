@@ -21,4 +21,4 @@ class StepClock(logging.Handler):
 
     def durations(self) -> list[tuple[str, float]]:
         ends = [t for _, t in self.marks[1:]] + [time.perf_counter()]
-        return [(text, end - start) for (text, start), end in zip(self.marks, ends)]
+        return [(text, end - start) for (text, start), end in zip(self.marks, ends, strict=True)]

@@ -15,12 +15,12 @@ import pandas as pd
 
 from config.model import Config
 from core.failures import EVERY_SCHOOL, Failures, full_text
-from core.words import counted
 from core.issues import KIND_LABELS
 from core.schema import Severity
 from core.summary import Table
 from core.validate import Validated
 from core.weeks import ReportWeek
+from core.words import counted
 from delivery.ledger import Entry, Status
 from delivery.report import DeliveryReport
 from reports.render import Email

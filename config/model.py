@@ -81,7 +81,7 @@ class SchoolYear(Strict):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "SchoolYear":
+    def _ordered(self) -> SchoolYear:
         if self.end <= self.start:
             raise ValueError("school_year.end must be after school_year.start")
         return self
@@ -153,7 +153,7 @@ class Source(Strict):
     aliases: Aliases = {}
 
     @model_validator(mode="after")
-    def _location(self) -> "Source":
+    def _location(self) -> Source:
         _check_location(self.backend, self.location)
         if self.backend in SIS_BACKENDS and set(self.tabs) != {TabKind.TEACHERS}:
             raise ValueError(
@@ -224,7 +224,7 @@ class Settings(Strict):
     """A workbook tab reaching past these is one source problem, never a hang."""
 
     @model_validator(mode="after")
-    def _days(self) -> "Settings":
+    def _days(self) -> Settings:
         if self.half_day_minutes >= self.full_day_minutes:
             raise ValueError("settings.half_day_minutes must be less than full_day_minutes")
         return self
@@ -262,7 +262,7 @@ class Output(Strict):
     """A folder for the figures as long Parquet tables, one subfolder per report week."""
 
     @model_validator(mode="after")
-    def _location(self) -> "Output":
+    def _location(self) -> Output:
         if self.backend in SIS_BACKENDS:
             raise ValueError(f"output.backend: the summary is written to a workbook or a "
                              f"Google spreadsheet, not to {self.backend.value}")
@@ -346,7 +346,7 @@ class Delivery(Strict):
     quota units a minute; a send costs 100)."""
 
     @model_validator(mode="after")
-    def _smtp_settings(self) -> "Delivery":
+    def _smtp_settings(self) -> Delivery:
         if self.method == "smtp" and not self.host:
             raise ValueError("delivery.host: required when delivery.method is smtp "
                              "(the mail server's name, e.g. smtp.office365.com)")
@@ -372,7 +372,7 @@ class Delivery(Strict):
         return self
 
     @model_validator(mode="after")
-    def _oauth_settings(self) -> "Delivery":
+    def _oauth_settings(self) -> Delivery:
         """The Gmail API and Microsoft 365 (auth: oauth2) keys."""
         if not re.fullmatch(r"https://[^/\s]+/?", self.authority):
             raise ValueError("delivery.authority: write the identity platform's address alone, "
@@ -435,7 +435,7 @@ class Config(Strict):
     """Directory relative paths are resolved against (the config file's); set by the loader."""
 
     @model_validator(mode="after")
-    def _unique_source_names(self) -> "Config":
+    def _unique_source_names(self) -> Config:
         names = [s.name for s in self.sources]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:

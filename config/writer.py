@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.model import SIS_TABS, Backend
-from core.schema import VOCABULARY_TERMS
 from core.headers import EXACT
+from core.schema import VOCABULARY_TERMS
 from core.setup import UNSURE_MATCH, Placed, Proposal
 
 

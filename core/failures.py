@@ -116,11 +116,13 @@ def failure(raw: RawTab, kind: FailureKind, message: str) -> SourceProblem:
     return SourceProblem(raw.source, raw.tab, message, kind, raw.kind)
 
 
+def _examples(f: Field) -> str:
+    return ", ".join(repr(a) for a in list(dict.fromkeys([f.label, *f.aliases]))[:4])
+
+
 def missing_columns(raw: RawTab, missing: list[Field]) -> str:
     headers = ", ".join(f"'{h}'" for h in raw.header if h) or "no headers at all"
-    wanted = "; ".join(f"{f.label} (a header such as "
-                       f"{', '.join(repr(a) for a in list(dict.fromkeys([f.label, *f.aliases]))[:4])})"
-                       for f in missing)
+    wanted = "; ".join(f"{f.label} (a header such as {_examples(f)})" for f in missing)
     first = missing[0]
     return (f"Required {plural(len(missing), 'column')} not found, so the tab was not used. "
             f"Expected: {wanted}. Found: {headers}. Rename the header back, or add the header "

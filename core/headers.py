@@ -14,11 +14,25 @@ from core import parse
 from core.issues import IssueLog, TabContext, column_letter
 from core.rowstate import BOOKKEEPING, COACH, SCHOOL, SHEET_ROW, TAB, USABLE
 from core.schema import (
-    FIELDS, HEADER_ABBREVIATIONS, HEADER_DURATION_FILLER, HEADER_FILLER, HEADER_GENERIC,
-    HEADER_IDENTIFIERS, HEADER_PHRASES, HEADER_SOFT, HEADER_STOPWORDS, HEADER_UNITS, UNIT_MINUTES, VOCABULARY_BLANKS, Field, Severity, TabKind,
-    field, normalise_header)
+    FIELDS,
+    HEADER_ABBREVIATIONS,
+    HEADER_DURATION_FILLER,
+    HEADER_FILLER,
+    HEADER_GENERIC,
+    HEADER_IDENTIFIERS,
+    HEADER_PHRASES,
+    HEADER_SOFT,
+    HEADER_STOPWORDS,
+    HEADER_UNITS,
+    UNIT_MINUTES,
+    VOCABULARY_BLANKS,
+    Field,
+    Severity,
+    TabKind,
+    field,
+    normalise_header,
+)
 from core.sources import RawTab
-
 
 
 @dataclass(frozen=True)
@@ -440,8 +454,9 @@ def read_duration(raw: RawTab, columns: RawColumns, m: Match, issues: IssueLog) 
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     numbers = [parse.bare_number(u) for u in uniques]
     if per != 1:
-        converted = np.array([u if n is None else round(n * per, 6)
-                              for u, n in zip(uniques, numbers)] + [None], dtype=object)
+        read = [u if n is None else round(n * per, 6)
+                for u, n in zip(uniques, numbers, strict=True)]
+        converted = np.array([*read, None], dtype=object)
         columns.grid[:, m.column] = converted[codes]
     as_float = np.array([np.nan if n is None else n for n in numbers] + [np.nan])
     typical = as_float[codes]  # per row; -1 (blank) picks the NaN at the end
@@ -508,7 +523,7 @@ def _without_placeholders(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _stacked(where: tuple[int | None, ...], parts: list[RawColumns]) -> np.ndarray:
     """One field's cells from every tab, one after another (None where a tab lacks it)."""
     pieces = [p.grid[:, c] if c is not None else np.full(p.rows, None, dtype=object)
-              for c, p in zip(where, parts)]
+              for c, p in zip(where, parts, strict=True)]
     return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 

@@ -56,8 +56,8 @@ def compute_impact(data: Validated, settings: Settings, year: SchoolYear,
                for w in (WEEK, YTD)}
     district = {w: district_figures(data, logs[w], cycles, schools[w], w, week)
                 for w in (WEEK, YTD)}
-    district[YTD] = apply_suppression(cycles, {"school": schools[YTD], "coach": coaches[YTD]}, district[YTD],
-                      settings.min_n)
+    district[YTD] = apply_suppression(cycles, {"school": schools[YTD], "coach": coaches[YTD]},
+                                      district[YTD], settings.min_n)
     return Impact(
         week=week, ytd=ytd, weeks_elapsed=elapsed, cycles=cycles, coaches=coaches,
         schools=schools, district=district,
@@ -87,7 +87,7 @@ def pct_series(part: pd.Series, whole: pd.Series) -> pd.Series:
 def student_results(data: Validated) -> pd.DataFrame:
     """One row per student per cycle with both scores, with proficiency by the cycle's cutoff."""
     scored = data.assessments.dropna(subset=["pre", "post"])
-    cutoffs = dict(zip(data.cycles["cycle_id"], data.cycles["cutoff"]))
+    cutoffs = dict(zip(data.cycles["cycle_id"], data.cycles["cutoff"], strict=True))
     scored = scored.assign(cutoff=per_value(scored["cycle_id"], cutoffs)).dropna(
         subset=["cutoff"])
     return scored.assign(

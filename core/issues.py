@@ -90,12 +90,6 @@ class IssueLog:
         """Record a warning for each row in `mask`; the rows are kept."""
         self._record(frame, mask, name, label, Severity.WARNING, message, sensitive)
 
-    def flag(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
-             severity: Severity, message: str | pd.Series, *, sensitive: bool = False) -> None:
-        """Transitional: `error` or `warn` by severity. Being removed; call those."""
-        (self.error if severity is Severity.ERROR else self.warn)(
-            frame, mask, name, label, message, sensitive=sensitive)
-
     def _record(self, frame: pd.DataFrame, mask: pd.Series, name: str, label: str,
                 severity: Severity, message: str | pd.Series,
                 sensitive: bool) -> pd.Series | None:

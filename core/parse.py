@@ -223,7 +223,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%b %d, %Y", "%
 
 
 def serial_to_date(serial: float) -> dt.date:
-    return SHEETS_EPOCH + dt.timedelta(days=int(math.floor(serial)))
+    return SHEETS_EPOCH + dt.timedelta(days=math.floor(serial))
 
 
 def date_to_serial(day: dt.date | dt.datetime) -> float:

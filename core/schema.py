@@ -29,7 +29,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Field:
-    """One logical column: its canonical name, the headers it is known by, whether a tab needs it."""
+    """One logical column: its canonical name, the headers it is known by, whether a tab needs
+    it."""
 
     name: str
     label: str
@@ -179,7 +180,8 @@ HEADER_PHRASES: tuple[tuple[str, str], ...] = (
     (r"^how (long|much time)\b", "duration "),
     (r"^(how many|number of|total number of) (minutes|hours|mins|hrs)\b", r"\2 "),
     (r"^how many\b", "number "),
-    (r"^when\b", "date "), (r"^what (day|date)\b", "date "), (r"\btake place\b|\btook place\b", " "),
+    (r"^when\b", "date "), (r"^what (day|date)\b", "date "),
+    (r"\btake place\b|\btook place\b", " "),
     (r"\bwho did you (coach|work with|support|meet with)\b", "teacher "),
     (r"\bfree (and|&|/)? ?reduced\b", "free reduced"), (r"\be-mail\b", "email"),
     (r"\bco-", "co"), (r"\bpre-", "pre"), (r"\bpost-", "post"),
@@ -198,31 +200,37 @@ HEADER_ABBREVIATIONS: dict[str, str] = {
 }
 """Abbreviations people use in headers, read as the word they stand for."""
 
-HEADER_STOPWORDS: frozenset[str] = frozenset(
-    "a an the of for to in on at by with was were is are did do does you your i we our my "
-    "please enter select choose list which what who whom where this that if any and or "
-    "provide provided work worked working meet support supported today here all apply use "
-    "used check each optional required only one many how did was".split())
+HEADER_STOPWORDS: frozenset[str] = frozenset([
+    "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "was", "were", "is",
+    "are", "did", "do", "does", "you", "your", "i", "we", "our", "my", "please", "enter",
+    "select", "choose", "list", "which", "what", "who", "whom", "where", "this", "that", "if",
+    "any", "and", "or", "provide", "provided", "work", "worked", "working", "meet", "support",
+    "supported", "today", "here", "all", "apply", "use", "used", "check", "each", "optional",
+    "required", "only", "one", "many", "how", "did", "was",
+])
 """Words that carry no meaning in a header (question phrasing, Form instructions)."""
 
-HEADER_FILLER: frozenset[str] = frozenset(
-    "total session actual approximate estimated logged coaching s number percent name type "
-    "interaction visit event meeting contact".split())
+HEADER_FILLER: frozenset[str] = frozenset([
+    "total", "session", "actual", "approximate", "estimated", "logged", "coaching", "s",
+    "number", "percent", "name", "type", "interaction", "visit", "event", "meeting", "contact",
+])
 """Words a header may add to an alias and still mean the same field (a small penalty each)."""
 
 HEADER_DURATION_FILLER: frozenset[str] = frozenset(
-    "time spent spend long length duration".split())
+    ["time", "spent", "spend", "long", "length", "duration"])
 """More such words, for a duration column only (`Time spent (hrs)`, `How long...`)."""
 
-HEADER_IDENTIFIERS: frozenset[str] = frozenset("id code number name".split())
+HEADER_IDENTIFIERS: frozenset[str] = frozenset(["id", "code", "number", "name"])
 """Words that make a header a different column unless the field's own aliases use them:
 `Teacher ID` is not Teacher, `Student name` is not Student ID."""
 
-HEADER_SOFT: frozenset[str] = frozenset("number percent name total spent".split())
+HEADER_SOFT: frozenset[str] = frozenset(["number", "percent", "name", "total", "spent"])
 """Words a header may leave out of an alias (`Economically disadvantaged` for `% econ. dis.`)."""
 
-HEADER_GENERIC: frozenset[str] = frozenset(
-    "session coaching type name number percent interaction visit event meeting contact".split())
+HEADER_GENERIC: frozenset[str] = frozenset([
+    "session", "coaching", "type", "name", "number", "percent", "interaction", "visit", "event",
+    "meeting", "contact",
+])
 """Words shared by several fields' aliases that never tell one field from another."""
 
 LEVEL_ORDER: tuple[str, ...] = (

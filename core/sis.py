@@ -152,7 +152,8 @@ def clever_teachers(files: Mapping[str, CsvFile]) -> TeacherRows:
         check_header(files[name], CLEVER_COLUMNS[name], CLEVER_NEEDED[name], "Clever")
     schools = {r["School_id"].strip(): r["School_name"].strip() for r in files["schools.csv"].rows}
     teachers = files["teachers.csv"]
-    out: list[list[object]] = [[_name(r, "First_name", "Last_name"), schools.get(r["School_id"].strip(),
-                                                             r["School_id"].strip()),
-            None, r.get("Teacher_email", "").strip() or None] for r in teachers.rows]
+    out: list[list[object]] = [
+        [_name(r, "First_name", "Last_name"),
+         schools.get(r["School_id"].strip(), r["School_id"].strip()),
+         None, r.get("Teacher_email", "").strip() or None] for r in teachers.rows]
     return TeacherRows(TEACHERS_HEADER, out, list(teachers.lines), "teachers.csv")

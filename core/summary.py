@@ -288,7 +288,7 @@ def issues_table(issues: pd.DataFrame, links: Any = None) -> Table:
             "message", "link"]
     rows = []
     for rec in issues[cols].itertuples(index=False):
-        row = [_issue_cell(c, v) for c, v in zip(cols, rec)]
+        row = [_issue_cell(c, v) for c, v in zip(cols, rec, strict=True)]
         if row[-1] is None and links is not None and row[4] is not None:
             url = links(row[2], row[3], row[4])
             row[-1] = Link("open the row", url) if url else None

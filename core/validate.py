@@ -1,4 +1,5 @@
-"""Validation: every row of every tab checked, typed, and either kept or reported with how to fix it.
+"""Validation: every row of every tab checked, typed, and either kept or reported with how to fix
+it.
 
 Pure: takes the tabs the readers produced and returns clean frames plus a frame of issues. Checks
 are vectorised over whole columns; one bad row, tab or source never stops the rest.
@@ -14,14 +15,13 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
-from core.settings import SchoolYear, Settings
 from core import parse
 from core.headers import read_tabs
 from core.issues import KIND_LABELS, IssueLog
 from core.labels import read_labels
 from core.rowstate import COACH, SCHOOL, SHEET_ROW, TAB, TEACHER_KEY, USABLE
-from core.schema import (
-    NON_COACHING, VOCABULARIES, VOCABULARY_TERMS, CycleStatus, Severity, TabKind)
+from core.schema import NON_COACHING, VOCABULARIES, VOCABULARY_TERMS, CycleStatus, Severity, TabKind
+from core.settings import SchoolYear, Settings
 from core.sources import RawTab, SourceProblem
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -156,7 +156,7 @@ def is_email(series: pd.Series, pattern: re.Pattern[str] = _EMAIL) -> pd.Series:
 
 
 def lookup(keys: pd.Series, table: pd.DataFrame, key_col: str, value_col: str) -> pd.Series:
-    mapping = dict(zip(table[key_col], table[value_col]))
+    mapping = dict(zip(table[key_col], table[value_col], strict=True))
     return parse.per_distinct(keys, lambda k: mapping.get(k) if isinstance(k, str) else None)
 
 
@@ -601,8 +601,9 @@ def _log_cycle(frame: pd.DataFrame, cycles: pd.DataFrame, issues: IssueLog) -> N
 def _log_teachers(frame: pd.DataFrame, refs: References, issues: IssueLog) -> None:
     """Teacher names as on the roster; one cell may name several teachers."""
     typed = parse.clean_text(frame["teacher"])
-    roster = dict(zip(refs.teachers["key"], refs.teachers["teacher"]))
-    roster |= {e: t for e, t in zip(refs.teachers["email_key"], refs.teachers["teacher"])
+    roster = dict(zip(refs.teachers["key"], refs.teachers["teacher"], strict=True))
+    by_email = zip(refs.teachers["email_key"], refs.teachers["teacher"], strict=True)
+    roster |= {e: t for e, t in by_email
                if isinstance(e, str)}  # by email first: names are spelled many ways
 
     def resolve(cell: object) -> tuple[tuple[str, ...], bool]:
@@ -635,4 +636,4 @@ def _log_duplicates(frame: pd.DataFrame, issues: IssueLog) -> None:
                     "Delete this row")
 
 
-__all__ = ["Context", "TabCount", "Validated", "validate", "KIND_LABELS"]
+__all__ = ["KIND_LABELS", "Context", "TabCount", "Validated", "validate"]

@@ -14,8 +14,9 @@ One row per (week, school, recipient) in table `emails`, moving
 - `held`: not sent on purpose, because a source its figures depend on could not be used (the
   reason is in `detail`). Once the source is usable again, a run sends it like a planned one.
   A held email that was already sent earlier stays sent.
-- `sent`: the server accepted it (or, in outbox mode, it was written to the outbox). `failed`: the server refused it, or gave up on it; it was not
-  delivered, so a later run tries again.
+- `sent`: the server accepted it (or, in outbox mode, it was written to the outbox).
+- `failed`: the server refused it, or gave up on it; it was not delivered, so a later run tries
+  again.
 
 Every change is one short transaction, committed before the next step on the wire, so the file
 is right even if the process is killed at any point. Table `email_events` keeps every change.
@@ -84,7 +85,7 @@ class Key:
     recipient: str  # the To address, lower case
 
     @classmethod
-    def of(cls, week: str, school: str, recipient: str) -> "Key":
+    def of(cls, week: str, school: str, recipient: str) -> Key:
         return cls(week, school, recipient.lower())
 
 
@@ -123,7 +124,7 @@ class Ledger:
                               f" {create}; INSERT INTO emails SELECT * FROM emails_before_held;"
                               " DROP TABLE emails_before_held; COMMIT;")
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -301,7 +302,7 @@ def loose_ends(path: Path, besides: str) -> list[Entry]:
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _entry(row: tuple) -> Entry:

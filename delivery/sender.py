@@ -273,7 +273,7 @@ def tries(connection: Transport, ledger: Ledger, sender: str, item: Outgoing,
 
 def record(ledger: Ledger, item: Outgoing, outcome: Outcome, report: DeliveryReport) -> None:
     key = item.key
-    refusals = {**{a: "not a usable email address" for a in item.unusable}, **outcome.refused}
+    refusals = {**dict.fromkeys(item.unusable, "not a usable email address"), **outcome.refused}
     refused = "; ".join(f"{a}: {r}" for a, r in refusals.items())
     who = f"{item.email.school} <{key.recipient}>"
     for address, reply in refusals.items():

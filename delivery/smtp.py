@@ -58,7 +58,7 @@ class Server:
     mailbox: str = ""  # the From address: with oauth2, the mailbox the app sends as
 
     @classmethod
-    def of(cls, config: Config) -> "Server":
+    def of(cls, config: Config) -> Server:
         d = config.delivery
         assert d.host is not None  # the config model requires it for smtp
         return cls(d.host, d.smtp_port, d.security, d.timeout,
@@ -269,7 +269,8 @@ class Connection:
         elif isinstance(exc, smtplib.SMTPResponseException):
             hint = f"it answered {_reply(exc)}"
         else:
-            hint = f"{exc}. Check delivery.host and delivery.port, and that this machine may reach it"
+            hint = (f"{exc}. Check delivery.host and delivery.port, and that this machine may "
+                    "reach it")
         return ServerUnavailable(f"Could not use the mail server {s.label}: {hint}.")
 
     def close(self) -> None:

@@ -16,11 +16,12 @@ import datetime as dt
 import os
 import random
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Sequence, TypeVar
+from typing import TypeVar
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
@@ -29,8 +30,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from core.schema import (
-    ACTIVITY_LOOKUP, APPROACH_LOOKUP, STAGE_LABELS, STAGE_LOOKUP, STATUS_LOOKUP, Activity,
-    Approach, CycleStatus, Stage, vocabulary_key,
+    ACTIVITY_LOOKUP,
+    APPROACH_LOOKUP,
+    STAGE_LABELS,
+    STAGE_LOOKUP,
+    STATUS_LOOKUP,
+    Activity,
+    Approach,
+    CycleStatus,
+    Stage,
+    vocabulary_key,
 )
 
 Row = tuple[object, ...]
@@ -170,34 +179,8 @@ RESERVED_TEACHERS = (Teacher("Grace Park", "Washington Elementary", 2, "All subj
 LEVEL_SCHOOL = "Roosevelt Elementary"
 """The school whose teachers record level labels rather than scores."""
 
-FIRST_NAMES = (
-    "Maria José Luis Ana Sofia Carlos Gabriela Alejandro Diego Valentina Camila Javier Rosa Miguel "
-    "Lucia Andrés Elena Aaliyah Jamal Tamika DeShawn Malik Imani Darnell Ebony Terrence Jasmine "
-    "Andre Latoya Nia Mei Wei Hiroshi Yuki Ji-woo Min-jun Arjun Ananya Rohan Deepa Vikram Minh "
-    "Thao Bao Ngoc Anh Fatima Omar Layla Yusuf Amina Hassan Noor Karim Zainab Sarah Jessica Megan "
-    "Rachel Laura Katie Amanda Rebecca Abigail Olivia Claire Molly Erin Heather Kristen Lauren "
-    "Allison Michael James John Robert Matthew Andrew Ryan Brian Jason Eric Tyler Nathan Scott Greg "
-    "Patrick Sean Adam Ben Luke Olga Dmitri Anya Ingrid Lars Freya Siobhan Declan Aoife Kwame Ama "
-    "Chidi Ngozi Tunde Abebe Selam Kai Leilani Chloe Madison Brooke Tessa Julia Nora Ruth Joan "
-    "Carol Diane Paul Mark Steven Dennis Frank Henry Yolanda Marisol Esperanza Tomás Ivan Renee"
-).split()
-LAST_NAMES = (
-    "Garcia Martinez Hernandez Lopez Gonzalez Rodriguez Perez Sanchez Ramirez Torres Flores Rivera "
-    "Gomez Diaz Reyes Cruz Ortiz Gutierrez Chavez Ramos Ruiz Vargas Castillo Jimenez Romero Herrera "
-    "Medina Aguilar Vasquez Castro Delgado Soto Nunez Johnson Williams Brown Jones Davis Miller "
-    "Wilson Moore Taylor Anderson Thomas Jackson White Harris Martin Thompson Clark Lewis Walker "
-    "Hall Allen Young King Wright Scott Green Baker Adams Nelson Hill Campbell Mitchell Carter "
-    "Roberts Phillips Evans Turner Parker Collins Edwards Stewart Morris Murphy Cook Rogers Cooper "
-    "Peterson Bailey Reed Kelly Howard Ward Richardson Watson Wood Bennett Gray Hughes Price "
-    "Sanders Myers Ross Foster Powell Jenkins Perry Russell Sullivan Coleman Butler Henderson "
-    "Barnes Fisher Simmons Patterson Jordan Reynolds Hamilton Graham Wallace Ellis Hayes Freeman "
-    "Webb Tucker Porter Hunter Crawford Boyd Mason Warren Dixon Gordon Shaw Holmes Hunt Daniels "
-    "Palmer Grant Knight Ferguson Stone Hawkins Dunn Hudson Spencer Pierce Berry Matthews Wagner "
-    "Nguyen Le Pham Hoang Vu Kim Lee Choi Wang Li Zhang Liu Huang Wu Lin Yang Patel Shah Singh "
-    "Kumar Gupta Reddy Iyer Nair Tanaka Sato Suzuki Yamamoto Nakamura Haddad Khalil Farah Hussein "
-    "Ali Abdi Mohamed Adeyemi Mensah Asante Okonkwo Tesfaye Bekele Novak Kowalski Schmidt Rossi "
-    "Russo Costa O'Connor Larsen Johansson Petrov Ivanova Kaur Begay Yazzie Kealoha Friedman Cohen"
-).split()
+FIRST_NAMES = ["Maria", "José", "Luis", "Ana", "Sofia", "Carlos", "Gabriela", "Alejandro", "Diego", "Valentina", "Camila", "Javier", "Rosa", "Miguel", "Lucia", "Andrés", "Elena", "Aaliyah", "Jamal", "Tamika", "DeShawn", "Malik", "Imani", "Darnell", "Ebony", "Terrence", "Jasmine", "Andre", "Latoya", "Nia", "Mei", "Wei", "Hiroshi", "Yuki", "Ji-woo", "Min-jun", "Arjun", "Ananya", "Rohan", "Deepa", "Vikram", "Minh", "Thao", "Bao", "Ngoc", "Anh", "Fatima", "Omar", "Layla", "Yusuf", "Amina", "Hassan", "Noor", "Karim", "Zainab", "Sarah", "Jessica", "Megan", "Rachel", "Laura", "Katie", "Amanda", "Rebecca", "Abigail", "Olivia", "Claire", "Molly", "Erin", "Heather", "Kristen", "Lauren", "Allison", "Michael", "James", "John", "Robert", "Matthew", "Andrew", "Ryan", "Brian", "Jason", "Eric", "Tyler", "Nathan", "Scott", "Greg", "Patrick", "Sean", "Adam", "Ben", "Luke", "Olga", "Dmitri", "Anya", "Ingrid", "Lars", "Freya", "Siobhan", "Declan", "Aoife", "Kwame", "Ama", "Chidi", "Ngozi", "Tunde", "Abebe", "Selam", "Kai", "Leilani", "Chloe", "Madison", "Brooke", "Tessa", "Julia", "Nora", "Ruth", "Joan", "Carol", "Diane", "Paul", "Mark", "Steven", "Dennis", "Frank", "Henry", "Yolanda", "Marisol", "Esperanza", "Tomás", "Ivan", "Renee"]
+LAST_NAMES = ["Garcia", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Rodriguez", "Perez", "Sanchez", "Ramirez", "Torres", "Flores", "Rivera", "Gomez", "Diaz", "Reyes", "Cruz", "Ortiz", "Gutierrez", "Chavez", "Ramos", "Ruiz", "Vargas", "Castillo", "Jimenez", "Romero", "Herrera", "Medina", "Aguilar", "Vasquez", "Castro", "Delgado", "Soto", "Nunez", "Johnson", "Williams", "Brown", "Jones", "Davis", "Miller", "Wilson", "Moore", "Taylor", "Anderson", "Thomas", "Jackson", "White", "Harris", "Martin", "Thompson", "Clark", "Lewis", "Walker", "Hall", "Allen", "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Hill", "Campbell", "Mitchell", "Carter", "Roberts", "Phillips", "Evans", "Turner", "Parker", "Collins", "Edwards", "Stewart", "Morris", "Murphy", "Cook", "Rogers", "Cooper", "Peterson", "Bailey", "Reed", "Kelly", "Howard", "Ward", "Richardson", "Watson", "Wood", "Bennett", "Gray", "Hughes", "Price", "Sanders", "Myers", "Ross", "Foster", "Powell", "Jenkins", "Perry", "Russell", "Sullivan", "Coleman", "Butler", "Henderson", "Barnes", "Fisher", "Simmons", "Patterson", "Jordan", "Reynolds", "Hamilton", "Graham", "Wallace", "Ellis", "Hayes", "Freeman", "Webb", "Tucker", "Porter", "Hunter", "Crawford", "Boyd", "Mason", "Warren", "Dixon", "Gordon", "Shaw", "Holmes", "Hunt", "Daniels", "Palmer", "Grant", "Knight", "Ferguson", "Stone", "Hawkins", "Dunn", "Hudson", "Spencer", "Pierce", "Berry", "Matthews", "Wagner", "Nguyen", "Le", "Pham", "Hoang", "Vu", "Kim", "Lee", "Choi", "Wang", "Li", "Zhang", "Liu", "Huang", "Wu", "Lin", "Yang", "Patel", "Shah", "Singh", "Kumar", "Gupta", "Reddy", "Iyer", "Nair", "Tanaka", "Sato", "Suzuki", "Yamamoto", "Nakamura", "Haddad", "Khalil", "Farah", "Hussein", "Ali", "Abdi", "Mohamed", "Adeyemi", "Mensah", "Asante", "Okonkwo", "Tesfaye", "Bekele", "Novak", "Kowalski", "Schmidt", "Rossi", "Russo", "Costa", "O'Connor", "Larsen", "Johansson", "Petrov", "Ivanova", "Kaur", "Begay", "Yazzie", "Kealoha", "Friedman", "Cohen"]
 SCHOOL_STEMS = (
     "Oak Grove", "Maple Ridge", "Cedar Park", "Pine Hollow", "Willow Creek", "Sunnyside",
     "Lakeview", "Eastwood", "Northgate", "Prairie View", "Fairview", "Meadowbrook", "Brookside",
@@ -343,7 +326,7 @@ def _lane_dates(rng: random.Random, opening: dt.date, weeks: tuple[int, ...], co
     the last, which is running through it or, if planned, starts in December."""
     out: list[tuple[dt.date, dt.date]] = []
     start = opening
-    for length, gap in zip(*_back_to_back(rng, opening, weeks, count - 1)):
+    for length, gap in zip(*_back_to_back(rng, opening, weeks, count - 1), strict=True):
         out.append(_window(start, length))
         start = out[-1][1] + dt.timedelta(days=3 + 7 * gap)
     length = rng.choice(weeks)
@@ -631,7 +614,7 @@ def _cycle_assessments(cycle: Cycle, rng: random.Random) -> list[Row]:
     levels = cycle.cutoff == 3
     ids = _student_ids(cycle.students, rng)
     return [(cycle.cycle_id, sid, _score_cell(pre, levels, rng), _score_cell(post, levels, rng))
-            for sid, (pre, post) in zip(ids, _scores(cycle, rng))]
+            for sid, (pre, post) in zip(ids, _scores(cycle, rng), strict=True)]
 
 
 def _assessments(cycles: list[Cycle], rng: random.Random) -> tuple[list[Row], list[PlantedRow]]:
@@ -642,7 +625,7 @@ def _assessments(cycles: list[Cycle], rng: random.Random) -> tuple[list[Row], li
     over, duplicated = rng.sample(numeric, 2)
     block = blocks[over.cycle_id]
     i = rng.randrange(len(block))
-    block[i] = block[i][:3] + (112,)
+    block[i] = (*block[i][:3], 112)
     bad_over = block[i]
     block = blocks[duplicated.cycle_id]
     i = rng.randrange(len(block) - 4)
@@ -931,7 +914,7 @@ def _sessions(coaches: list[Coach], ctx: _LogContext, log_rows: int | None,
     mondays = [LOG_START + dt.timedelta(days=7 * i) for i in range((LOG_END - LOG_START).days // 7 + 1)]
     coach_weeks = [(coach, monday) for coach in coaches for monday in mondays]
     out: list[Session] = []
-    for (coach, monday), count in zip(coach_weeks, _weekly_counts(coach_weeks, log_rows, rng)):
+    for (coach, monday), count in zip(coach_weeks, _weekly_counts(coach_weeks, log_rows, rng), strict=True):
         out += _week_sessions(_week(coach, monday, ctx.cycles.get(coach.name, [])), count, ctx, rng)
     return out
 
@@ -1031,7 +1014,7 @@ def _blank_dates(rows: list[Row], rng: random.Random) -> list[Row]:
     first = _pick(rng, earlier or same_day)
     second = _pick(rng, [i for i in in_week or same_day if i != first])
     for i in (first, second):
-        rows[i] = rows[i][:2] + (None,) + rows[i][3:]
+        rows[i] = (*rows[i][:2], None, *rows[i][3:])
     return [rows[first], rows[second]]
 
 
@@ -1042,7 +1025,7 @@ def _duplicate(rows: list[Row], coach: str, rng: random.Random) -> tuple[Row, Ro
     original = _pick(rng, october or dated)
     stamp = original[0]
     assert isinstance(stamp, dt.datetime)  # a Form row starts with its Timestamp
-    return original, (stamp + dt.timedelta(seconds=40),) + original[1:]
+    return original, (stamp + dt.timedelta(seconds=40), *original[1:])
 
 
 def _form_log(sessions: list[Session], ctx: _LogContext,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from config.model import Config
 from core.failures import EVERY_SCHOOL, Failures, full_text, quiet_message, where
 from core.weeks import ReportWeek
-from reports.render import COACH_DIGEST, DISTRICT_SUMMARY, Email, _INLINER, environment, slug
+from reports.render import _INLINER, COACH_DIGEST, DISTRICT_SUMMARY, Email, environment, slug
 
 ALERT = "Source alert"
 """The `school` of alert emails in the ledger starts with this (one alert per run)."""
@@ -53,7 +53,7 @@ def render_alert(config: Config, week: ReportWeek, failures: Failures, held: lis
     env = environment()
     html = _INLINER.inline(env.get_template("source_alert.html").render(values))
     text = env.get_template("source_alert.txt").render(values)
-    school = f"{ALERT} {now.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    school = f"{ALERT} {now.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
     return [Email(key=f"{slug(school)}-{slug(r.email)}", school=school, to=r.email,
                   to_name=r.name, cc=(), subject=f"{config.district.name}: {headline}",
                   html=html, text=text) for r in config.district_staff]

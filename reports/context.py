@@ -2,10 +2,10 @@
 formatted with the privacy rules for emails (small-n suppression, top/bottom coding)."""
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
-import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -184,7 +184,7 @@ def activity_bars(table: pd.DataFrame, school: str) -> list[Bar]:
     row = table.loc[school]
     top = row.max()
     order = [a for a in Activity if a not in NON_COACHING] + sorted(NON_COACHING)
-    return [Bar(a.value, f"{hours(row[a.value])} h", int(round(row[a.value] / top * 100)),
+    return [Bar(a.value, f"{hours(row[a.value])} h", round(row[a.value] / top * 100),
                 "not coaching" if a in NON_COACHING else "")
             for a in order if top and row[a.value] > 0]
 
@@ -394,7 +394,7 @@ def equity_rows(equity: pd.DataFrame) -> list[dict[str, Any]]:
                      "need": DASH if missing(e["need"]) else f"{e['need']:g}",
                      "per_teacher": hours(per),
                      "width": 0 if missing(per) or missing(top) or not top
-                     else int(round(per / top * 100)),
+                     else round(per / top * 100),
                      "share_hours": percent(e["share_of_minutes_pct"]),
                      "share_teachers": percent(e["share_of_teachers_pct"]),
                      "vs_average": DASH if missing(e["vs_district_average"])

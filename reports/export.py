@@ -67,7 +67,7 @@ def long_rows(table: Table, week: str) -> list[dict[str, Any]] | None:
         return None  # Data Issues (cell values as typed) and the Run Log are never exported
     out = []
     for row in table.rows:
-        cells = dict(zip(table.header, row))
+        cells = dict(zip(table.header, row, strict=False))
         keys = {KEYS[h]: text(cells.get(h)) for h in KEYS if h in cells}
         students = as_number(cells.get(STUDENTS.get(table.name, "")))
         for header, cell in cells.items():

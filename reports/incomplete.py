@@ -7,9 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from core.failures import Failures, quiet_message, where
-from core.words import plural
 from core.schema import OutputTab
 from core.summary import Table
+from core.words import plural
 from reports.tabs import SummaryTabs
 
 INCOMPLETE = "incomplete"

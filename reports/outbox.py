@@ -7,10 +7,10 @@ import hashlib
 import html
 import os
 import tempfile
-from email.message import EmailMessage
+from datetime import UTC, datetime
 from email.headerregistry import Address
+from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 from reports.render import Email
@@ -57,7 +57,7 @@ def message_id(week: str, key: str, recipient: str) -> str:
 
 def write_outbox(emails: list[Email], folder: Path, *, sender: str, reply_to: str | None,
                  week: str, now: datetime | None = None) -> list[Path]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     target = folder / week
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob(".~*"):  # left by a write killed midway; runs never overlap

@@ -37,7 +37,7 @@ class Plan(Protocol):
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Slot:
         a repeated one is taken the first time."""
         if self.weekday is not None and day.weekday() != self.weekday:
             return None
-        return dt.datetime.combine(day, self.at, tzinfo=self.zone).astimezone(dt.timezone.utc)
+        return dt.datetime.combine(day, self.at, tzinfo=self.zone).astimezone(dt.UTC)
 
     def next_after(self, moment: dt.datetime) -> dt.datetime:
         day = moment.astimezone(self.zone).date()
@@ -82,10 +82,10 @@ class Timetable(schedule.Scheduler):
         self.clock = clock
         self.zone = zone
 
-    def every(self, interval: int = 1) -> "SlotJob":
+    def every(self, interval: int = 1) -> SlotJob:
         return SlotJob(interval, self)
 
-    def slot_jobs(self) -> list["SlotJob"]:
+    def slot_jobs(self) -> list[SlotJob]:
         return [j for j in self.jobs if isinstance(j, SlotJob)]
 
     def seconds_to_next(self) -> float | None:

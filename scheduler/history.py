@@ -96,7 +96,7 @@ COLUMNS = ("id, kind, week, slot, started, finished, outcome, rows_read, rows_va
 
 
 def stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def unstamp(text: str | None) -> dt.datetime | None:

@@ -49,7 +49,7 @@ class Certs:
 
 def make_certs(folder: Path) -> Certs:
     """A CA and a server certificate for localhost / 127.0.0.1 signed by it (EC keys: fast)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)

@@ -1,4 +1,5 @@
-"""What every spreadsheet backend shares: finding a configured tab, and the normal form of values."""
+"""What every spreadsheet backend shares: finding a configured tab, and the normal form of
+values."""
 from __future__ import annotations
 
 import datetime as dt

@@ -13,7 +13,8 @@ client code runs unmodified - no monkeypatching, no changed URLs in gspread. The
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests

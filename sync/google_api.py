@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-import gspread
 import requests
 from google.auth.credentials import Credentials as BaseCredentials
 from google.auth.transport.requests import AuthorizedSession
@@ -125,7 +124,8 @@ def connect(settings: Google, *, pacer: Pacer | None = None,
 def credentials(settings: Google, *, local: bool
                 ) -> tuple[BaseCredentials, BaseCredentials, str | None]:
     """Service-account credentials with the narrowest scopes: read-only for sources (and
-    Drive metadata, to skip unchanged ones), spreadsheets for the output. With an endpoint override, a bare token instead."""
+    Drive metadata, to skip unchanged ones), spreadsheets for the output. With an endpoint
+    override, a bare token instead."""
     if local:
         token = token_credentials.Credentials(token=os.environ.get(settings.token_env, "local"))
         return token, token, None
@@ -155,4 +155,5 @@ def quoted(title: str) -> str:
 
 def api_message(exc: APIError) -> str:
     text = str(exc.error.get("message", "")).rstrip(". ")
-    return f"Google Sheets answered {exc.code}: {text}" if text else f"Google Sheets answered {exc.code}"
+    answered = f"Google Sheets answered {exc.code}"
+    return f"{answered}: {text}" if text else answered

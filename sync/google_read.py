@@ -50,7 +50,7 @@ def read_google(conn: GoogleConnection, source: Source, versions: SourceVersions
             f"({type(exc).__name__}: {exc}), so nothing of it was used. The other sources were "
             "still read; the next run will try again."), FailureKind.UNREADABLE)]
     values = {title: found.get("values") or []
-              for title, found in zip(wanted.values(), ranges)}
+              for title, found in zip(wanted.values(), ranges, strict=True)}
     if versions:
         versions.store(sid, wanted_titles, CachedSheet(sheets, values))
     return tabs_of(source, sid, sheets, wanted, values), problems

@@ -267,9 +267,9 @@ def append_run_log(existing: SheetInfo | None, entry: Sequence[Any],
 def mark_run(previous: Sequence[int], run_mark: int) -> list[dict[str, Any]]:
     drop = [{"deleteDeveloperMetadata": {"dataFilter": {
         "developerMetadataLookup": {"metadataId": old}}}} for old in previous]
-    return drop + [{"createDeveloperMetadata": {"developerMetadata": {
-        "metadataId": run_mark, "metadataKey": RUN_MARK, "metadataValue": str(run_mark),
-        "visibility": "DOCUMENT", "location": {"spreadsheet": True}}}}]
+    mark = {"metadataId": run_mark, "metadataKey": RUN_MARK, "metadataValue": str(run_mark),
+            "visibility": "DOCUMENT", "location": {"spreadsheet": True}}
+    return [*drop, {"createDeveloperMetadata": {"developerMetadata": mark}}]
 
 
 def check_ownership(layout: Layout, names: Sequence[str], sid: str) -> None:

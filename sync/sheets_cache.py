@@ -138,11 +138,11 @@ def _decode(table: pa.Table, sid: str) -> CachedSheet:
     titles, counts = meta["tabs"], meta["rows"]
     values: list[list[list[Any]]] = [[[] for _ in range(n)] for n in counts]
     cols = [table.column(n).to_pylist() for n in _SCHEMA.names]
-    for t, r, c, kind, text, number in zip(*cols):
+    for t, r, c, kind, text, number in zip(*cols, strict=True):
         row = values[t][r]
         if len(row) != c:
             raise ValueError(f"cells out of order at tab {t}, row {r}")
         row.append(text if kind == _TEXT else int(number) if kind == _INT else number
                    if kind == _FLOAT else kind == _TRUE)
     return CachedSheet({str(k): int(v) for k, v in meta["sheets"].items()},
-                       dict(zip(titles, values)))
+                       dict(zip(titles, values, strict=True)))

@@ -7,14 +7,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from config.model import SHEETS_URL, SIS_BACKENDS, Backend, Config, Source, spreadsheet_id
+from core.sources import RawTab, SourceProblem
 from core.summary import Table
 from core.tables import Dashboard
-from core.sources import RawTab, SourceProblem
 from sync.google_api import GoogleConnection, connect
 from sync.google_read import read_google
 from sync.google_write import GoogleTarget
-from sync.sis import read_sis
 from sync.sheets_cache import SheetsCache
+from sync.sis import read_sis
 from sync.source_versions import SourceVersions, cache_folder
 from sync.workbook import WorkbookTarget
 from sync.workbook_read import TabLimits, read_workbook

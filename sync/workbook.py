@@ -1,8 +1,8 @@
 """The embedded backend's output: a local .xlsx workbook written with openpyxl (sources are
 read with calamine, in `sync.workbook_read`).
 
-Writing replaces only the tabs the job owns, atomically: the new workbook is saved to a temporary file beside the old one and moved
-over it, so a crash leaves the previous file whole.
+Writing replaces only the tabs the job owns, atomically: the new workbook is saved to a
+temporary file beside the old one and moved over it, so a crash leaves the previous file whole.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import logging
 import os
 import posixpath
 import tempfile
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import OutputError, TabOwnershipError
 from core.schema import OutputTab
-from core.words import plural
 from core.summary import Link, Table, run_log_table
 from core.tables import Dashboard, Fig
+from core.words import plural
 from sync.common import EXCEL_CELL_CHARACTERS, current_umask, fit_cell, trim_row
 from sync.workbook_charts import draw_dashboard
 from sync.workbook_style import style_table

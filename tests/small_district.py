@@ -62,7 +62,7 @@ CYCLES = [
 A1_PRE = [85, 90, 80, 50, 55, 60, 65, 70, 40, 45, 30, 75]
 A1_POST = [90, 95, 85, 80, 85, 82, 90, 88, 60, 70, 50, 81]
 ASSESSMENTS = [["Cycle ID", "Student ID", "Pre score", "Post score"]] + [
-    ["A-1", f"S{100 + i}", pre, post] for i, (pre, post) in enumerate(zip(A1_PRE, A1_POST))
+    ["A-1", f"S{100 + i}", pre, post] for i, (pre, post) in enumerate(zip(A1_PRE, A1_POST, strict=True))
 ] + [["A-2", f"S{200 + i}", 50 + i, None] for i in range(12)] + [
     ["B-1", f"S{300 + i}", pre, post] for i, (pre, post) in enumerate(
         [("Not yet", "Meeting"), ("approaching", "Meeting"), ("Meeting", "Exceeding"),

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 import main
 from tests.small_district import write_config
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -153,7 +153,7 @@ def test_check_lists_the_first_20_issues_of_a_group_and_all_with_all(tmp_path, c
     from tests.small_district import TABS, write_workbook
     config = write_config(tmp_path)
     log = TABS["Log"][1]
-    bad = [r[:7] + ["lots"] + r[8:] for r in log[1:9]] * 4  # 32 rows, each "lots" minutes
+    bad = [[*r[:7], "lots", *r[8:]] for r in log[1:9]] * 4  # 32 rows, each "lots" minutes
     write_workbook(tmp_path / "district.xlsx",
                    {t: (rows if t != "Log" else [log[0], *bad]) for t, (_, rows) in TABS.items()})
     assert run("check", "--config", str(config)) == 0

@@ -98,7 +98,7 @@ def test_a_coach_with_nothing_to_report_or_fix_gets_no_email(tmp_path, issue):
     assert "Ann Lee" in names and "Bo Diaz" in names
 
 
-def test_coach_digests_go_once_through_the_ledger(tmp_path, server, certs, env):  # noqa: F811
+def test_coach_digests_go_once_through_the_ledger(tmp_path, server, certs, env):
     path = smtp_config(tmp_path, server.port, certs, delivery="  coach_digest: true\n")
     assert run("run", "--once", "--config", str(path)) == 0
     got = sorted(r.recipients[0] for r in server.mailbox.received)

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from config.model import Settings
 from core import parse
 from core.headers import read_tabs
-from core.rowstate import SCHOOL, SHEET_ROW, TAB, USABLE
 from core.impact import activity_minutes, compute_impact, log_figures
 from core.issues import IssueLog
+from core.rowstate import SCHOOL, SHEET_ROW, TAB, USABLE
 from core.schema import TabKind
 from core.sources import RawTab
 from core.validate import validate
@@ -25,7 +25,7 @@ from tests.small_district import LEVELS, YEAR, context, raw_tabs
 
 
 def coded_of(values: list) -> pd.Series:
-    return parse.encode(np.array(values + [None], dtype=object)[:-1], pd.RangeIndex(len(values)))
+    return parse.encode(np.array([*values, None], dtype=object)[:-1], pd.RangeIndex(len(values)))
 
 
 def values_of(series: pd.Series) -> list:
@@ -71,7 +71,7 @@ cells = st.one_of(st.none(), st.sampled_from(["a", "b", " a", "A"]), st.integers
                 min_size=1, max_size=30))
 def test_row_groups_match_exactly_the_rows_that_are_equal(rows):
     """Same group number if and only if the rows are equal in every column (None == None)."""
-    a, b, t, day = zip(*rows)
+    a, b, t, day = zip(*rows, strict=True)
     dates = pd.Series(pd.to_datetime("2026-08-17") + pd.to_timedelta(list(day), "D"))
     dates[[i for i, d in enumerate(day) if d == 400]] = pd.NaT
     groups = parse.row_groups([coded_of(list(a)), pd.Series(list(b), dtype=object),
@@ -133,7 +133,7 @@ def test_log_figures_are_the_same_on_coded_and_plain_columns(validated):
 def test_teachers_reached_counts_each_teacher_once_however_the_cell_names_them(validated):
     logs = validated.logs
     ann = logs[parse.plain(logs["coach"]) == "Ann Lee"]
-    expected = {t for cell, coaching in zip(parse.plain(ann["teachers"]), ann["coaching"])
+    expected = {t for cell, coaching in zip(parse.plain(ann["teachers"]), ann["coaching"], strict=True)
                 if coaching for t in cell}
     figures = compute_impact(validated, Settings(level_scores=LEVELS), YEAR,
                              parse_week("2026-W47"))
@@ -146,7 +146,7 @@ def test_an_issue_shows_each_cell_as_typed_even_where_hashing_equates_them():
                   [[True, "Ann Lee", "Planning", 45], [1, "Ann Lee", "Planning", 30]])
     issues = validate([*raw_tabs(), tab], context()).issues
     mine = issues[(issues["tab"] == "Form") & (issues["column"] == "Date")]
-    assert dict(zip(mine["row"], mine["value"])) == {2: "True", 3: "1899-12-31"}
+    assert dict(zip(mine["row"], mine["value"], strict=True)) == {2: "True", 3: "1899-12-31"}
 
 
 def test_an_error_leaves_its_row_out_and_a_warning_keeps_it():

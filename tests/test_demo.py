@@ -19,7 +19,7 @@ from demo.generate import generate, planted_bad_rows, planted_quirks
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "demo" / "data"
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 WEEK_START, WEEK_END = dt.date(2026, 11, 16), dt.date(2026, 11, 22)
 YEAR_START = dt.date(2026, 8, 17)
 
@@ -46,7 +46,7 @@ def run(tmp_path_factory):
 
 def records(rows):
     header, *body = rows
-    return [dict(zip(header, r)) for r in body if any(v is not None for v in r)]
+    return [dict(zip(header, r, strict=False)) for r in body if any(v is not None for v in r)]
 
 
 def sheet(name, tab):

@@ -18,7 +18,7 @@ from sync.sources import read_sources
 from tests.small_district import write_config
 
 GOLDEN = Path(__file__).parent / "golden"
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 STAFF = [Recipient(name="Program Lead", email="lead@district.example"),
          Recipient(name="Deputy", email="deputy@district.example")]
 

@@ -4,8 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from config.model import (Benchmark, Config, Delivery, District, Google, Output, Schedule,
-                          Settings, Source)
+from config.model import (
+    Benchmark,
+    Config,
+    Delivery,
+    District,
+    Google,
+    Output,
+    Schedule,
+    Settings,
+    Source,
+)
 from core.schema import FIELDS, Activity
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -78,7 +87,7 @@ def test_the_readme_sample_output_is_what_the_demo_prints(tmp_path, capsys):
     config.write_text((root / "config" / "district.yaml").read_text()
                       .replace("../demo/data/", f"{root}/demo/data/")
                       .replace("../out/", f"{tmp_path}/out/"))
-    now = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
     assert main.main(["run", "--once", "--config", str(config)], now=now) == 0
     out, err = capsys.readouterr()
     block = README.split("$ .venv/bin/python main.py run --once\n", 1)[1].split("```", 1)[0]

@@ -18,7 +18,7 @@ from sync.sources import read_sources
 from tests.small_district import TABS, write_config
 
 GOLDEN = Path(__file__).parent / "golden"
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 
 def render(tmp_path, edit=None):

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 import main
 from tests.small_district import write_config
 
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 
 
 def run_with_export(tmp_path):
@@ -21,7 +21,7 @@ def run_with_export(tmp_path):
 
 def tab(path, name):
     rows = list(load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
-    return [dict(zip(rows[0], r)) for r in rows[1:]]
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
 
 
 def test_the_export_round_trips_the_summary_figures(tmp_path):
@@ -37,7 +37,7 @@ def test_the_export_round_trips_the_summary_figures(tmp_path):
         assert figures["coaching_hours_year"] == school["Coaching hours (year)"]
         assert figures["classroom_teachers"] == school["Classroom teachers"]
     assert {r["week"] for r in schools} == {"2026-W47"}
-    assert not any("teacher" == r["metric"] for r in schools)
+    assert not any(r["metric"] == "teacher" for r in schools)
 
 
 def test_suppressed_figures_are_absent_never_zero(tmp_path):

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 import main
-from core.failures import (EVERY_SCHOOL, Baseline, affected_schools, quiet_schools,
-                           tab_failures)
+from core.failures import EVERY_SCHOOL, Baseline, affected_schools, quiet_schools, tab_failures
 from core.schema import FIELDS, TabKind
 from core.sources import FailureKind, RawTab, SourceProblem
 from core.weeks import parse_week
@@ -134,7 +133,7 @@ def test_a_state_file_from_before_held_is_carried_over(tmp_path):
 
 # ---------------------------------------------------------------- outbox mode, quiet weeks
 
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 CONFIG = """
 district:
   name: Small District
@@ -211,7 +210,7 @@ def test_a_quiet_week_is_a_warning_in_the_alert_and_the_schools_tab_and_the_emai
     from openpyxl import load_workbook
     config = outbox_district(tmp_path)
     assert main.main(["run", "--once", "--config", str(config)], now=NOW) == 0
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert "WARNING No coaching logged this week at Alpha Elementary — is the form still " \
         "linked?" in err
     written = emls(tmp_path)
@@ -226,7 +225,7 @@ def test_a_quiet_week_is_a_warning_in_the_alert_and_the_schools_tab_and_the_emai
     assert "No coaching logged this week at Alpha Elementary — is the form still linked? (It " \
         "had coaching logged in each of the three weeks before.)" in text
     schools = list(load_workbook(tmp_path / "summary.xlsx")["Schools"].iter_rows(values_only=True))
-    alpha = [r for r in schools if r[0] == "Alpha Elementary"][0]
+    alpha = next(r for r in schools if r[0] == "Alpha Elementary")
     assert alpha[-1].startswith("No coaching logged this week at Alpha Elementary — is the form")
     assert isinstance(alpha[6], int)  # its figures stay: a quiet week is not a failure
 

@@ -21,7 +21,7 @@ import main
 from tests.fuzz_strategies import District, Sheet, roster_districts, work_districts
 from tests.small_district import COACHES, CYCLES, SCHOOLS, TABS, TEACHERS
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 FUZZ = settings(max_examples=max(1, settings.default.max_examples // 5), deadline=None,
                 suppress_health_check=list(HealthCheck))
 

@@ -18,12 +18,11 @@ from sync.google_read import read_google
 from sync.google_write import RUN_MARK, GoogleTarget
 from sync.pacing import READ, WRITE, Pacer, RetryPolicy
 from sync.workbook_read import read_workbook
-from standins.sheets import Tab
 from tests.small_district import TABS, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 ENTRY = ["2026-11-23 07:00 CST", "2026-W47", 10, 9, 1, 1, 0, "Schools, Run Log", 2, "ok"]
 
 
@@ -315,7 +314,7 @@ def test_the_demo_through_google_gives_the_same_tabs_and_emails(sheets_api, tmp_
     issues_local = [r[:9] for r in local["Data Issues"].iter_rows(values_only=True)]
     issues_google = sheets_api.values(ids["summary"], "Data Issues", render="UNFORMATTED_VALUE")
     assert [r[:9] for r in normalise(issues_google)] == normalise(issues_local)
-    link = [r for r in issues_google[1:] if r[5] == "Duration (minutes)"][0]
+    link = next(r for r in issues_google[1:] if r[5] == "Duration (minutes)")
     cell = sheets_api.cell(ids["summary"], "Data Issues",
                            f"J{issues_google.index(link) + 1}")
     assert "#gid=" in cell["userEnteredFormat"]["textFormat"]["link"]["uri"]

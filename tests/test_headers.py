@@ -8,7 +8,7 @@ import pytest
 from reports.outbox import build_message, one_line
 from reports.render import Email
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 EVIL = "\r\nBcc: evil@attacker.example"
 
 

@@ -13,7 +13,7 @@ from sync.sources import read_sources
 from tests.small_district import TABS
 
 TOKEN = "test-token"
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 ROSTER_TABS = ("Schools", "Coaches", "Teachers", "Cycles", "Assessments")
 
 

@@ -6,7 +6,7 @@ from reports.context import issue_summary
 
 
 def issues(rows):
-    frame = pd.DataFrame([dict(zip(["coach", "school", "source", "tab", "severity"], r))
+    frame = pd.DataFrame([dict(zip(["coach", "school", "source", "tab", "severity"], r, strict=True))
                           for r in rows])
     for column in ISSUE_COLUMNS:
         if column not in frame:

@@ -7,7 +7,7 @@ import pytest
 from delivery.ledger import Key, Ledger, Status, peek
 
 KEY = Key.of("2026-W47", "Alpha Elementary", "Pat@Alpha.example")
-NOW = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture

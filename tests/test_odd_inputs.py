@@ -15,7 +15,7 @@ from reports.outbox import write_outbox
 from reports.render import Email, slug, unique_keys
 from tests.small_district import SCHOOLS, TABS, context, raw_tabs, write_config, write_workbook
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 
 def district_with(folder: Path, edit) -> Path:

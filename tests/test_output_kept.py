@@ -13,7 +13,7 @@ from openpyxl.chart import BarChart, Reference
 import main
 from tests.small_district import write_config
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

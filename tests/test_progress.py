@@ -8,10 +8,10 @@ from sync.pacing import READ, Pacer
 
 def test_not_on_a_terminal_a_few_plain_lines(caplog):
     stream = io.StringIO()
-    with caplog.at_level(logging.INFO, logger="coaching_impact"):
-        with progress("Sources read", 201, stream=stream) as shown:
-            for _ in range(201):
-                shown.advance()
+    with (caplog.at_level(logging.INFO, logger="coaching_impact"),
+          progress("Sources read", 201, stream=stream) as shown):
+        for _ in range(201):
+            shown.advance()
     lines = [r.getMessage() for r in caplog.records]
     assert lines[0] == "Sources read: 20 of 201" and lines[-1] == "Sources read: 201 of 201"
     assert len(lines) == 11
@@ -20,10 +20,10 @@ def test_not_on_a_terminal_a_few_plain_lines(caplog):
 
 def test_on_a_terminal_a_bar_and_no_log_lines(caplog):
     stream = io.StringIO()
-    with caplog.at_level(logging.INFO, logger="coaching_impact"):
-        with progress("Emails sent", 5, stream=stream, interactive=True) as shown:
-            for _ in range(5):
-                shown.advance()
+    with (caplog.at_level(logging.INFO, logger="coaching_impact"),
+          progress("Emails sent", 5, stream=stream, interactive=True) as shown):
+        for _ in range(5):
+            shown.advance()
     assert caplog.records == []
     assert "Emails sent" in stream.getvalue()
 

@@ -12,15 +12,26 @@ from dataclasses import replace
 
 import pytest
 
-from config.loader import load_config
-from delivery.ledger import Key, Status
 import main
+from config.loader import load_config
+from config.model import Google
 from core.weeks import parse_week
+from delivery.ledger import Key, Status
 from scheduler.stop import StopFlag, Stopped, pause_for
 from sync.google_api import connect
-from config.model import Google
-from tests.test_smtp import (ALPHA, ENV, KIM, NOW, PAT, certs, district, env,  # noqa: F401
-                             ledger_of, server, small_emails)
+from tests.test_smtp import (  # noqa: F401
+    ALPHA,
+    ENV,
+    KIM,
+    NOW,
+    PAT,
+    certs,
+    district,
+    env,
+    ledger_of,
+    server,
+    small_emails,
+)
 
 PROMPT = 5.0  # seconds: well inside systemd's 90 s stop timeout
 

@@ -16,7 +16,7 @@ from scheduler.lock import Locked, RunLock, lock_path
 from scheduler.runner import Runner
 from scheduler.stop import StopFlag, Stopped, between_steps
 
-T0 = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 W47 = parse_week("2026-W47")
 
 

@@ -8,7 +8,7 @@ import schedule
 from scheduler.clock import Slot, Timetable
 
 CHICAGO = ZoneInfo("America/Chicago")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(text: str, zone: ZoneInfo = CHICAGO) -> dt.datetime:

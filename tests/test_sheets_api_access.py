@@ -52,7 +52,7 @@ def test_missing_token_is_401(sheets_api: SheetsStandIn) -> None:
 
 
 def test_unknown_path_is_404(sheets_api: SheetsStandIn, alice: Rest) -> None:
-    status, body = alice.get(f"{SHEETS}/x/nothing/here")
+    status, _body = alice.get(f"{SHEETS}/x/nothing/here")
     assert status == 404 and sheets_api.log.count("unknown") == 1
 
 

@@ -71,7 +71,7 @@ def test_a_bad_request_anywhere_applies_nothing(sheets_api: SheetsStandIn, rest:
 
 def test_cannot_delete_the_last_sheet(sheets_api: SheetsStandIn, rest: Rest) -> None:
     only = sheets_api.create_spreadsheet("One")
-    status, body = rest.batch(only, {"deleteSheet": {"sheetId": 0}})
+    _status, body = rest.batch(only, {"deleteSheet": {"sheetId": 0}})
     assert _error(body) == "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document."
 
 
@@ -134,13 +134,13 @@ def test_developer_metadata_marks_owned_tabs(sheets_api: SheetsStandIn, rest: Re
     create = {"createDeveloperMetadata": {"developerMetadata": {
         "metadataKey": "coaching-impact-owner", "metadataValue": "weekly-job",
         "location": {"sheetId": 77}, "visibility": "DOCUMENT"}}}  # fmt: skip
-    status, body = rest.batch(sid, create)
+    _, body = rest.batch(sid, create)
     entry = body["replies"][0]["createDeveloperMetadata"]["developerMetadata"]
     assert entry["location"] == {"locationType": "SHEET", "sheetId": 77} and entry["metadataId"] > 0
     _, meta = rest.metadata(sid, fields="sheets(properties(sheetId,title),developerMetadata)")
     assert meta["sheets"][1]["developerMetadata"] == [entry] and "developerMetadata" not in meta["sheets"][0]
     lookup = {"dataFilter": {"developerMetadataLookup": {"metadataKey": "coaching-impact-owner"}}}
-    status, body = rest.batch(sid, {"deleteDeveloperMetadata": lookup})
+    _status, body = rest.batch(sid, {"deleteDeveloperMetadata": lookup})
     assert body["replies"][0]["deleteDeveloperMetadata"]["deletedDeveloperMetadata"] == [entry]
     assert sheets_api.developer_metadata(sid, "Log") == []
 
@@ -148,7 +148,7 @@ def test_developer_metadata_marks_owned_tabs(sheets_api: SheetsStandIn, rest: Re
 def test_developer_metadata_search_and_sheet_deletion(sheets_api: SheetsStandIn, rest: Rest, sid: str) -> None:
     entry = sheets_api.add_developer_metadata(sid, "Log", "coaching-impact-owner", "v1")
     filters = [{"developerMetadataLookup": {"metadataKey": "coaching-impact-owner", "metadataLocation": {"sheetId": 77}}}]
-    status, body = rest.post(f"{SHEETS}/{sid}/developerMetadata:search", {"dataFilters": filters})
+    _status, body = rest.post(f"{SHEETS}/{sid}/developerMetadata:search", {"dataFilters": filters})
     assert body["matchedDeveloperMetadata"][0]["developerMetadata"] == entry
     rest.batch(sid, {"deleteSheet": {"sheetId": 77}})
     assert sheets_api.developer_metadata(sid, key="coaching-impact-owner") == []

@@ -1,6 +1,6 @@
 """Cell-level behaviour: USER_ENTERED parsing, number formats and formula values (table-driven)."""
 
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -43,7 +43,7 @@ from standins.sheets.numfmt import format_general, format_number
         (True, {"boolValue": True}, None),
     ],
 )
-def test_user_entered(typed: Any, value: Optional[dict[str, Any]], pattern: Optional[str]) -> None:
+def test_user_entered(typed: Any, value: dict[str, Any] | None, pattern: str | None) -> None:
     parsed, number_format = user_entered_value(typed)
     assert parsed == value
     assert (number_format or {}).get("pattern") == pattern
@@ -51,7 +51,7 @@ def test_user_entered(typed: Any, value: Optional[dict[str, Any]], pattern: Opti
 
 @pytest.mark.parametrize("raw, value", [("53", {"stringValue": "53"}), ("=1+1", {"stringValue": "=1+1"}),
                                         (1.5, {"numberValue": 1.5}), (False, {"boolValue": False}), ("", None)])  # fmt: skip
-def test_raw_keeps_types(raw: Any, value: Optional[dict[str, Any]]) -> None:
+def test_raw_keeps_types(raw: Any, value: dict[str, Any] | None) -> None:
     assert raw_value(raw) == value
 
 
@@ -90,7 +90,7 @@ def test_general_format(number: float, shown: str) -> None:
         (7, "TEXT", None, "7"),
     ],
 )
-def test_number_formats(number: float, kind: str, pattern: Optional[str], shown: str) -> None:
+def test_number_formats(number: float, kind: str, pattern: str | None, shown: str) -> None:
     number_format = {"type": kind, **({"pattern": pattern} if pattern else {})}
     assert format_number(number, number_format) == shown
 
@@ -98,7 +98,7 @@ def test_number_formats(number: float, kind: str, pattern: Optional[str], shown:
 CELLS = {(0, 0): 2.0, (1, 0): 3.0, (2, 0): "x", (0, 1): None, (1, 1): True}
 
 
-def _resolve(sheet: Optional[str], r0: int, r1: Optional[int], c0: int, c1: Optional[int]) -> list[list[Any]]:
+def _resolve(sheet: str | None, r0: int, r1: int | None, c0: int, c1: int | None) -> list[list[Any]]:
     return [[CELLS.get((r, c)) for c in range(c0, c1 or 2)] for r in range(r0, r1 or 3)]
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from standins.sheets.a1 import format_range, parse_range
 from standins.sheets.cellinput import user_entered_value
 from standins.sheets.model import Sheet, Spreadsheet, Target, new_sheet_properties
-from standins.sheets.render import UNFORMATTED, SERIAL, Renderer
+from standins.sheets.render import SERIAL, UNFORMATTED, Renderer
 from standins.sheets.writes import RAW, write_matrix
 
 titles = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=12)

@@ -29,7 +29,7 @@ def rest(sheets_api: SheetsStandIn) -> Rest:
 def test_read_quota_per_user_per_minute(sheets_api: SheetsStandIn, sid: str, rest: Rest) -> None:
     sheets_api.quota.enable(read_per_minute=3, write_per_minute=2)
     assert [rest.read(sid, "Sheet1")[0] for _ in range(4)] == [200, 200, 200, 429]
-    status, body = rest.read(sid, "Sheet1")
+    _status, body = rest.read(sid, "Sheet1")
     assert body["error"]["status"] == "RESOURCE_EXHAUSTED" and body["error"]["message"] == READ_MESSAGE
     assert body["error"]["details"][0]["metadata"]["quota_limit_value"] == "3"
     other = Rest(sheets_api.session("other-user"), timeout=CLIENT_TIMEOUT)

@@ -198,6 +198,6 @@ def test_append_respects_the_cell_limit(sheets_api: SheetsStandIn, rest: Rest) -
 
 
 def test_values_in_response(rest: Rest, sheet_id: str) -> None:
-    status, body = rest.put(rest.values(sheet_id, "'Sheet1'!A1"), {"values": [["=1+1"]]},
+    _status, body = rest.put(rest.values(sheet_id, "'Sheet1'!A1"), {"values": [["=1+1"]]},
                             valueInputOption="USER_ENTERED", includeValuesInResponse="true")  # fmt: skip
     assert body["updatedData"] == {"range": "Sheet1!A1", "majorDimension": "ROWS", "values": [["2"]]}

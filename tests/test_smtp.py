@@ -18,7 +18,7 @@ from delivery.smtp import _dot_stuffed
 from standins.smtp import PASSWORD, USER, make_certs, start
 from tests.small_district import write_config
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 PAT, KIM = "pat@alpha.example", "kim@beta.example"
 ALPHA, BETA = "Alpha Elementary", "Beta Middle"
 ENV = {"SMTP_USERNAME": USER, "SMTP_PASSWORD": PASSWORD}
@@ -472,7 +472,7 @@ def demo_over_smtp(tmp_path_factory, certs):
         mp.setenv(name, value)
     try:
         assert main.main(["run", "--once", "--config", str(config)],
-                         now=dt.datetime(2026, 11, 23, 13, tzinfo=dt.timezone.utc)) == 0
+                         now=dt.datetime(2026, 11, 23, 13, tzinfo=dt.UTC)) == 0
     finally:
         mp.undo()
         server.stop()
@@ -481,12 +481,13 @@ def demo_over_smtp(tmp_path_factory, certs):
 
 def demo_rosters():
     from openpyxl import load_workbook
+
     from tests.test_demo import DATA
     book = load_workbook(DATA / "district.xlsx", read_only=True)
 
     def rows(tab):
         header, *body = book[tab].iter_rows(values_only=True)
-        return [dict(zip(header, r)) for r in body if any(r)]
+        return [dict(zip(header, r, strict=False)) for r in body if any(r)]
     return rows("Schools"), rows("Coaches"), rows("Teachers")
 
 
@@ -556,6 +557,7 @@ def killed_while_held(district, server):
     import os
     import subprocess
     import sys
+
     from tests.test_demo import ROOT
     job = subprocess.Popen([sys.executable, "main.py", "run", "--once", "--config",
                             str(district)], cwd=ROOT, env={**os.environ, **ENV},

@@ -13,7 +13,7 @@ from delivery.ledger import Ledger, Status
 from standins.smtp import PASSWORD, USER, make_certs, start
 from tests.small_district import TABS, write_workbook
 
-NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 PAT, KIM, LEAD = "pat@alpha.example", "kim@beta.example", "lead@district.example"
 ALPHA, BETA = "Alpha Elementary", "Beta Middle"
 TOKEN = "test-token"
@@ -273,7 +273,7 @@ def test_a_school_held_last_week_gets_that_week_late_with_this_week(tmp_path, se
     assert run("run", "--once", "--config", str(d.config)) == 5
     d.fix("tab renamed")
     server.mailbox.received.clear()
-    later = dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.timezone.utc)
+    later = dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.UTC)
     assert main.main(["run", "--once", "--config", str(d.config), "--week", "2026-W48"],
                      now=later) == 0
     subjects = sorted(received(server))
@@ -322,7 +322,7 @@ def test_unusable_rosters_say_which_source_and_why(tmp_path, server, certs, caps
                    {("Roster" if t == "Schools" else t): r for t, r in DISTRICT.items()})
     assert run("run", "--once", "--config", str(d.config)) == 1
     err = capsys.readouterr().err
-    failed = [line for line in err.splitlines() if "The run could not finish" in line][0]
+    failed = next(line for line in err.splitlines() if "The run could not finish" in line)
     assert "Source 'District workbook', tab 'Schools' (tab missing): No tab named 'Schools'" \
         in failed
     assert "see above" not in failed

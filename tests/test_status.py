@@ -11,7 +11,7 @@ from scheduler.history import History, RunKind
 from scheduler.lock import RunLock, lock_path
 from tests.small_district import write_config
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)  # Monday 06:00 in Chicago
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # Monday 06:00 in Chicago
 
 
 @pytest.fixture

@@ -176,5 +176,5 @@ def test_issues_are_sorted_so_each_coach_finds_their_rows_together():
     coaches = result.issues["coach"].tolist()
     firsts = [coaches.index(c) for c in dict.fromkeys(coaches)]
     assert all(coaches[i:j] == [coaches[i]] * (j - i)
-               for i, j in zip(firsts, firsts[1:] + [len(coaches)]))
+               for i, j in zip(firsts, [*firsts[1:], len(coaches)], strict=True))
     assert isinstance(result.issues, pd.DataFrame)

@@ -5,6 +5,7 @@ line with `python -m standins.sheets --port 8765`. See README.md in this directo
 """
 
 from sync.endpoint import EndpointOverrideAdapter, mount_endpoint_override
+
 from .clock import ManualClock, SystemClock
 from .seed import Formula, SerialDate, Tab
 from .server import SheetsStandIn

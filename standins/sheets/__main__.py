@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from .clock import SystemClock
 from .server import SheetsStandIn
@@ -30,7 +31,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     standin = SheetsStandIn(args.host, args.port, SystemClock(), args.state, args.open_access)
     if args.quota:
@@ -40,10 +41,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"Sheets API stand-in listening on {standin.url}", flush=True)
     if args.state:
         print(f"State file: {args.state}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         standin.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 MAX_COLUMNS = 18278  # column ZZZ, the widest grid Sheets allows
 MAX_ROWS = 10_000_000
@@ -27,10 +26,10 @@ class RangeParseError(ValueError):
 class Box:
     """Zero-based half-open bounds; None means open (to the grid's edge)."""
 
-    start_row: Optional[int]
-    end_row: Optional[int]
-    start_col: Optional[int]
-    end_col: Optional[int]
+    start_row: int | None
+    end_row: int | None
+    start_col: int | None
+    end_col: int | None
     single_cell: bool = False
 
 
@@ -42,8 +41,8 @@ class ParsedRange:
     """
 
     text: str
-    sheet: Optional[str]
-    box: Optional[Box]
+    sheet: str | None
+    box: Box | None
     bare: bool = False
 
 
@@ -103,7 +102,7 @@ def parse_range(text: str) -> ParsedRange:
     return ParsedRange(text, title, parse_cells(text[bang + 1 :], text))
 
 
-def _split_quoted(text: str) -> tuple[str, Optional[str]]:
+def _split_quoted(text: str) -> tuple[str, str | None]:
     """Read a quoted title ('' is a quote); return it and what follows the `!`, if anything."""
     i, out = 1, []
     while i < len(text):
@@ -124,7 +123,7 @@ def _split_quoted(text: str) -> tuple[str, Optional[str]]:
     raise RangeParseError(text)
 
 
-def _try_cells(text: str) -> Optional[Box]:
+def _try_cells(text: str) -> Box | None:
     try:
         return parse_cells(text, text)
     except RangeParseError:
@@ -151,7 +150,7 @@ def parse_cells(cells: str, whole: str) -> Box:
     return _order(c0, r0, c1, r1)
 
 
-def _order(c0: Optional[int], r0: Optional[int], c1: Optional[int], r1: Optional[int]) -> Box:
+def _order(c0: int | None, r0: int | None, c1: int | None, r1: int | None) -> Box:
     if c0 is not None and c1 is not None and c0 > c1:
         c0, c1 = c1, c0
     if r0 is not None and r1 is not None and r0 > r1:
@@ -164,7 +163,7 @@ def _order(c0: Optional[int], r0: Optional[int], c1: Optional[int], r1: Optional
     )
 
 
-def _parse_corner(part: str, whole: str) -> tuple[Optional[int], Optional[int]]:
+def _parse_corner(part: str, whole: str) -> tuple[int | None, int | None]:
     match = _CELL_RE.match(part)
     if not match or not part:
         raise RangeParseError(whole)

@@ -8,14 +8,15 @@ its copy swapped in - so an invalid request anywhere in a batch leaves nothing a
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 from .clock import Clock
 from .errors import ApiError, not_found, permission_denied
 from .model import READER, Ids, Spreadsheet
 
-Reply = tuple[int, Optional[dict[str, Any]]]
+Reply = tuple[int, dict[str, Any] | None]
 Handler = Callable[["App", "Call"], Reply]
 
 
@@ -28,11 +29,11 @@ class Call:
     token: str
     query: dict[str, list[str]] = field(default_factory=dict)
     body: Any = None
-    spreadsheet_id: Optional[str] = None
-    range_text: Optional[str] = None
-    file_id: Optional[str] = None
+    spreadsheet_id: str | None = None
+    range_text: str | None = None
+    file_id: str | None = None
 
-    def param(self, name: str, default: Optional[str] = None) -> Optional[str]:
+    def param(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
         return values[0] if values else default
 
@@ -50,14 +51,14 @@ class Call:
 class App:
     """Holds the spreadsheets; serialises all access behind one lock."""
 
-    def __init__(self, clock: Clock, ids: Optional[Ids] = None, open_access: bool = False) -> None:
+    def __init__(self, clock: Clock, ids: Ids | None = None, open_access: bool = False) -> None:
         self.clock = clock
         self.ids = ids or Ids()
         self.open_access = open_access
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.lock = threading.RLock()
         self.handlers: dict[str, Handler] = {}
-        self.on_commit: Optional[Callable[[], None]] = None
+        self.on_commit: Callable[[], None] | None = None
 
     def register(self, handlers: dict[str, Handler]) -> None:
         self.handlers.update(handlers)

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from . import metadata, objects
 from .a1 import MAX_COLUMNS
 from .app import App, Call, Reply
-from .errors import CELL_CHARACTERS, CELL_CHARACTERS_MESSAGE, CELL_LIMIT_MESSAGE, ApiError, RequestError, invalid
+from .errors import (
+    CELL_CHARACTERS,
+    CELL_CHARACTERS_MESSAGE,
+    CELL_LIMIT_MESSAGE,
+    ApiError,
+    RequestError,
+    invalid,
+)
 from .fieldmask import MaskError, Path, apply_update, parse_mask
 from .formats import mirrored_paths, normalize_format
 from .model import Ids, Sheet, Spreadsheet, next_sheet_title
 from .ranges import grid_target, require_sheet
 from .resources import add_sheet_from, sheet_properties, spreadsheet_resource
 
-RequestHandler = Callable[[Spreadsheet, dict[str, Any], Ids], Optional[dict[str, Any]]]
+RequestHandler = Callable[[Spreadsheet, dict[str, Any], Ids], dict[str, Any] | None]
 VALUE_KEYS = {"stringValue", "numberValue", "boolValue", "formulaValue", "errorValue"}
 READ_ONLY_CELL_FIELDS = {"effectiveValue", "formattedValue", "effectiveFormat", "textFormatRuns"}
 # Real request kinds this stand-in does not model: named so the error says so plainly.

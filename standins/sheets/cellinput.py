@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from .numfmt import to_serial
 
 ExtendedValue = dict[str, Any]
 NumberFormat = dict[str, str]
-Parsed = tuple[Optional[ExtendedValue], Optional[NumberFormat]]
+Parsed = tuple[ExtendedValue | None, NumberFormat | None]
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 _SCIENTIFIC_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
@@ -34,7 +34,7 @@ class BadValue(ValueError):
     "A value of a JSON type the API does not accept in `values` (object, list)."
 
 
-def raw_value(value: Any) -> Optional[ExtendedValue]:
+def raw_value(value: Any) -> ExtendedValue | None:
     """RAW: strings stay strings ('' clears the cell), numbers and booleans keep their type."""
     if isinstance(value, bool):
         return {"boolValue": value}
@@ -73,13 +73,13 @@ def _number(text: str) -> float:
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
-def _boolean(text: str) -> Optional[Parsed]:
+def _boolean(text: str) -> Parsed | None:
     if text.upper() in ("TRUE", "FALSE"):
         return {"boolValue": text.upper() == "TRUE"}, None
     return None
 
 
-def _plain_number(text: str) -> Optional[Parsed]:
+def _plain_number(text: str) -> Parsed | None:
     if _NUMBER_RE.match(text):
         return {"numberValue": _number(text)}, None
     if _SCIENTIFIC_RE.match(text):
@@ -90,7 +90,7 @@ def _plain_number(text: str) -> Optional[Parsed]:
     return None
 
 
-def _percent(text: str) -> Optional[Parsed]:
+def _percent(text: str) -> Parsed | None:
     match = _PERCENT_RE.match(text)
     if not match:
         return None
@@ -99,7 +99,7 @@ def _percent(text: str) -> Optional[Parsed]:
     return {"numberValue": _number(repr(round(number, 12)))}, {"type": "PERCENT", "pattern": pattern}
 
 
-def _currency(text: str) -> Optional[Parsed]:
+def _currency(text: str) -> Parsed | None:
     match = _CURRENCY_RE.match(text)
     if not match:
         return None
@@ -108,7 +108,7 @@ def _currency(text: str) -> Optional[Parsed]:
     return {"numberValue": number}, {"type": "CURRENCY", "pattern": pattern}
 
 
-def _iso_date(text: str) -> Optional[Parsed]:
+def _iso_date(text: str) -> Parsed | None:
     match = _ISO_DATE_RE.match(text)
     if not match:
         return None
@@ -120,7 +120,7 @@ def _iso_date(text: str) -> Optional[Parsed]:
     return _dated(moment, date_pattern, hour is not None)
 
 
-def _us_date(text: str) -> Optional[Parsed]:
+def _us_date(text: str) -> Parsed | None:
     match = _US_DATE_RE.match(text)
     if not match:
         return None
@@ -146,9 +146,9 @@ def _whole(serial: float) -> float:
 
 
 def _moment(
-    year: int, month: int, day: int, hour: Optional[str], minute: Optional[str],
-    second: Optional[str], meridiem: Optional[str],
-) -> Optional[datetime]:  # fmt: skip
+    year: int, month: int, day: int, hour: str | None, minute: str | None,
+    second: str | None, meridiem: str | None,
+) -> datetime | None:  # fmt: skip
     h = int(hour or 0)
     if meridiem:
         h = h % 12 + (12 if meridiem.lower() == "pm" else 0)
@@ -158,7 +158,7 @@ def _moment(
         return None
 
 
-def _time(text: str) -> Optional[Parsed]:
+def _time(text: str) -> Parsed | None:
     match = _TIME_RE.match(text)
     if not match:
         return None

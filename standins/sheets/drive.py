@@ -6,7 +6,7 @@ write), and `modifiedTime`."""
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from .app import App, Call, Reply
 from .clock import rfc3339
@@ -33,7 +33,7 @@ def file_resource(spreadsheet: Spreadsheet) -> dict[str, Any]:
     }
 
 
-def _shape(resource: dict[str, Any], fields: Optional[str], default: tuple[str, ...]) -> dict[str, Any]:
+def _shape(resource: dict[str, Any], fields: str | None, default: tuple[str, ...]) -> dict[str, Any]:
     if not fields:
         return {k: resource[k] for k in default if k in resource}
     try:
@@ -92,7 +92,7 @@ def files_list(app: App, call: Call) -> Reply:
 
 def parse_q(q: str) -> list[tuple[str, str, Any]]:
     """`name = 'x' and mimeType = "y" and trashed = false and name contains 'z'` -> clauses."""
-    tokens = [t for t in _Q_TOKEN_RE.findall(q)]
+    tokens = list(_Q_TOKEN_RE.findall(q))
     clauses, i = [], 0
     while i < len(tokens):
         if len(tokens) - i < 3:

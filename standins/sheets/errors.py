@@ -6,7 +6,7 @@ wording lives here, in one place, next to the evidence it was copied from.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 NOT_FOUND_MESSAGE = "Requested entity was not found."  # recorded
 PERMISSION_MESSAGE = "The caller does not have permission"  # recorded
@@ -33,8 +33,8 @@ class ApiError(Exception):
         code: int,
         status: str,
         message: str,
-        details: Optional[list[dict[str, Any]]] = None,
-        drive_errors: Optional[list[dict[str, Any]]] = None,
+        details: list[dict[str, Any]] | None = None,
+        drive_errors: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -80,7 +80,7 @@ def unauthenticated() -> ApiError:
     )
 
 
-def drive_error(code: int, reason: str, message: str, location: Optional[str] = None) -> ApiError:
+def drive_error(code: int, reason: str, message: str, location: str | None = None) -> ApiError:
     """Drive v3 keeps the older `errors` list and has no `status` field."""
     item: dict[str, Any] = {"message": message, "domain": "global", "reason": reason}
     if location:

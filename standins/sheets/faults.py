@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Optional
 
 from .errors import ApiError
 from .quota import quota_error, quota_kind
@@ -56,7 +55,7 @@ class Faults:
             self._faults.append(fault)
         return fault
 
-    def take(self, endpoint: str) -> Optional[Fault]:
+    def take(self, endpoint: str) -> Fault | None:
         """The fault this call should suffer, if any (and count it as fired)."""
         with self._lock:
             for fault in self._faults:

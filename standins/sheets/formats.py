@@ -65,9 +65,9 @@ def mirrored_paths(paths: list[Path]) -> list[Path]:
     for path in paths:
         last = path[-1]
         if last in _COLOR_KEYS:
-            extra.append(path[:-1] + (last + "Style",))
+            extra.append((*path[:-1], last + "Style"))
         elif last.endswith("Style") and last[:-5] in _COLOR_KEYS:
-            extra.append(path[:-1] + (last[:-5],))
+            extra.append((*path[:-1], last[:-5]))
     return paths + [p for p in extra if p not in paths]
 
 

@@ -9,8 +9,9 @@ the formula text itself - a visible marker rather than a made-up value.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from typing import Any
 
 from .a1 import column_index
 from .numfmt import format_general
@@ -29,10 +30,10 @@ class FormulaError:
     message: str
 
 
-Scalar = Union[float, str, bool, None, FormulaError]
+Scalar = float | str | bool | None | FormulaError
 Grid = list[list[Scalar]]
 # (sheet title or None, r0, r1, c0, c1) with None ends open -> 2-D values
-Resolver = Callable[[Optional[str], int, Optional[int], int, Optional[int]], Grid]
+Resolver = Callable[[str | None, int, int | None, int, int | None], Grid]
 
 DIV0 = FormulaError("#DIV/0!", "DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero.")
 VALUE = FormulaError("#VALUE!", "VALUE", "Function expects number values.")
@@ -170,7 +171,7 @@ class _Parser:
 
 
 def _reference(text: str, resolve: Resolver) -> Grid:
-    sheet: Optional[str] = None
+    sheet: str | None = None
     if "!" in text:
         sheet, text = text.rsplit("!", 1)
         sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
@@ -195,7 +196,7 @@ def _scalar(value: Any) -> Scalar:
     return value
 
 
-def to_number(value: Scalar) -> Union[float, FormulaError]:
+def to_number(value: Scalar) -> float | FormulaError:
     if isinstance(value, FormulaError):
         return value
     if value is None:
@@ -267,7 +268,7 @@ def _values(args: list[Any]) -> list[Scalar]:
     return out
 
 
-def _numbers(args: list[Any]) -> Union[list[float], FormulaError]:
+def _numbers(args: list[Any]) -> list[float] | FormulaError:
     """Numbers from ranges (text and blanks skipped) and direct arguments (coerced)."""
     found: list[float] = []
     for arg in args:

@@ -6,7 +6,8 @@ Only SPREADSHEET and SHEET locations are modelled - enough for marking the tabs 
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 from .app import App, Call, Reply
 from .errors import RequestError, invalid
@@ -135,7 +136,7 @@ def search(app: App, call: Call) -> Reply:
     return 200, ({"matchedDeveloperMetadata": matched} if matched else {})
 
 
-def find(spreadsheet: Spreadsheet, key: Optional[str] = None, sheet_id: Optional[int] = None) -> list[dict[str, Any]]:
+def find(spreadsheet: Spreadsheet, key: str | None = None, sheet_id: int | None = None) -> list[dict[str, Any]]:
     """Entries by key and/or sheet, for the seeding API."""
     lookup: dict[str, Any] = {"metadataKey": key}
     if sheet_id is not None:

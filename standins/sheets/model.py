@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 import random
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from .a1 import format_range
 from .errors import CELL_LIMIT
@@ -55,14 +56,14 @@ class Sheet:
     def column_count(self) -> int:
         return int(self.grid.get("columnCount", 0))
 
-    def clone(self) -> "Sheet":
+    def clone(self) -> Sheet:
         return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.developer_metadata),
                      copy.deepcopy(self.objects), copy.deepcopy(self.sizes))
 
-    def get(self, row: int, col: int) -> Optional[CellData]:
+    def get(self, row: int, col: int) -> CellData | None:
         return self.cells.get((row, col))
 
-    def put(self, row: int, col: int, cell: Optional[CellData]) -> None:
+    def put(self, row: int, col: int, cell: CellData | None) -> None:
         """Store a new cell dict; an empty or missing one removes the cell."""
         if cell:
             self.cells[(row, col)] = cell
@@ -122,23 +123,23 @@ class Spreadsheet:
     def title(self) -> str:
         return str(self.properties.get("title", ""))
 
-    def clone(self) -> "Spreadsheet":
+    def clone(self) -> Spreadsheet:
         return Spreadsheet(
             self.spreadsheet_id, copy.deepcopy(self.properties), [s.clone() for s in self.sheets],
             self.owner, dict(self.shared), copy.deepcopy(self.developer_metadata),
             self.created, self.modified, self.version,
         )  # fmt: skip
 
-    def role(self, token: str, open_access: bool = False) -> Optional[str]:
+    def role(self, token: str, open_access: bool = False) -> str | None:
         """The caller's role: owner, writer, reader or None (not shared with them)."""
         if token == self.owner or open_access:
             return OWNER if token == self.owner else WRITER
         return self.shared.get(token) or self.shared.get("*")
 
-    def sheet_by_id(self, sheet_id: int) -> Optional[Sheet]:
+    def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
-    def sheet_by_title(self, title: str) -> Optional[Sheet]:
+    def sheet_by_title(self, title: str) -> Sheet | None:
         """Titles match case-insensitively, as they do in Sheets' own range parsing."""
         exact = next((s for s in self.sheets if s.title == title), None)
         return exact or next((s for s in self.sheets if s.title.lower() == title.lower()), None)
@@ -186,7 +187,7 @@ def new_sheet_properties(sheet_id: int, title: str, index: int, rows: int, cols:
 class Ids:
     """Id generation from one seeded RNG, so a test run's ids repeat from run to run."""
 
-    def __init__(self, seed: Optional[int] = 20240101) -> None:
+    def __init__(self, seed: int | None = 20240101) -> None:
         self.rng = random.Random(seed)
 
     def spreadsheet_id(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = {"DATE", "TIME", "DATE_TIME"}
@@ -70,12 +70,12 @@ def format_general(x: float) -> str:
     return text
 
 
-def is_date_format(number_format: Optional[dict[str, Any]]) -> bool:
+def is_date_format(number_format: dict[str, Any] | None) -> bool:
     """Dates, times and date-times answer dateTimeRenderOption; other numbers ignore it."""
     return number_format is not None and number_format.get("type") in DATE_TYPES
 
 
-def format_number(x: float, number_format: Optional[dict[str, Any]]) -> str:
+def format_number(x: float, number_format: dict[str, Any] | None) -> str:
     """Render x with the cell's numberFormat, or the general format when it has none."""
     if not number_format:
         return format_general(x)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from typing import Any, Optional
+from typing import Any
 
 from .clock import Clock
 from .errors import ApiError
@@ -26,7 +26,7 @@ WRITE_ENDPOINTS = {
 DEFAULT_PROJECT = "123456789012"
 
 
-def quota_kind(endpoint: str) -> Optional[str]:
+def quota_kind(endpoint: str) -> str | None:
     """'read', 'write', or None for calls the Sheets quota does not count (Drive)."""
     if endpoint in READ_ENDPOINTS:
         return "read"

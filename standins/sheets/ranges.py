@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from .a1 import Box, RangeParseError, cell_label, column_letters, parse_range
 from .errors import ApiError, RequestError, invalid, unparsable_range
@@ -30,8 +30,8 @@ def resolve(spreadsheet: Spreadsheet, text: str) -> Target:
 
 
 def _pick_sheet(
-    spreadsheet: Spreadsheet, name: Optional[str], box: Optional[Box], bare: bool, text: str
-) -> tuple[Sheet, Optional[Box]]:
+    spreadsheet: Spreadsheet, name: str | None, box: Box | None, bare: bool, text: str
+) -> tuple[Sheet, Box | None]:
     """A bare text is a sheet title when one matches, otherwise cells on the first sheet."""
     if bare:
         sheet = spreadsheet.sheet_by_title(text)

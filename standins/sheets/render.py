@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from . import formula
 from .formula import FormulaError, Scalar, Unsupported
@@ -51,7 +51,7 @@ class Renderer:
         return result
 
     def _grid(
-        self, home: Sheet, title: Optional[str], r0: int, r1: Optional[int], c0: int, c1: Optional[int]
+        self, home: Sheet, title: str | None, r0: int, r1: int | None, c0: int, c1: int | None
     ) -> list[list[Scalar]]:
         sheet = home if title is None else self.spreadsheet.sheet_by_title(title)
         if sheet is None:
@@ -72,7 +72,7 @@ class Renderer:
         value = self.effective(sheet, row, col)
         return present(value, number_format, option, date_option)
 
-    def formatted(self, sheet: Sheet, row: int, col: int) -> Optional[str]:
+    def formatted(self, sheet: Sheet, row: int, col: int) -> str | None:
         value = self.render(sheet, row, col, FORMATTED, SERIAL)
         return None if value is None else str(value)
 
@@ -99,7 +99,7 @@ def _plain(value: dict[str, Any]) -> Scalar:
     return str(value.get("stringValue", ""))
 
 
-def present(value: Scalar, number_format: Optional[dict[str, Any]], option: str, date_option: str) -> Any:
+def present(value: Scalar, number_format: dict[str, Any] | None, option: str, date_option: str) -> Any:
     """Turn an effective value into the JSON value a read returns under `option`."""
     if value is None:
         return None
@@ -130,7 +130,7 @@ def _trimmed(found: dict[tuple[int, int], Any]) -> list[list[Any]]:
     return rows
 
 
-def effective_value(value: Scalar) -> Optional[dict[str, Any]]:
+def effective_value(value: Scalar) -> dict[str, Any] | None:
     """An ExtendedValue for grid data's effectiveValue."""
     if value is None:
         return None
@@ -143,5 +143,5 @@ def effective_value(value: Scalar) -> Optional[dict[str, Any]]:
     return {"stringValue": value}
 
 
-def cell_is_blank(cell: Optional[CellData]) -> bool:
+def cell_is_blank(cell: CellData | None) -> bool:
     return not cell or not cell.get("userEnteredValue")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -34,7 +34,7 @@ class Outcome:
     index: int
     method: str
     path: str
-    endpoint: Optional[str]
+    endpoint: str | None
     matched: bool
     reason: str = ""
 
@@ -61,7 +61,7 @@ class IdMap:
         return value
 
 
-def normalise(value: Any, ids: Optional[IdMap] = None) -> Any:
+def normalise(value: Any, ids: IdMap | None = None) -> Any:
     if isinstance(value, list):
         return [normalise(v, ids) for v in value]
     if isinstance(value, dict):
@@ -107,7 +107,7 @@ def _replay_one(
     return outcome
 
 
-def _seed_private(standin: SheetsStandIn, ids: IdMap, route: Optional[routes.Route], status: int) -> None:
+def _seed_private(standin: SheetsStandIn, ids: IdMap, route: routes.Route | None, status: int) -> None:
     recorded = route.spreadsheet_id if route else None
     if recorded and status == 403 and recorded not in ids.spreadsheets:
         ids.spreadsheets[recorded] = standin.create_spreadsheet("Someone else's", owner="someone-else")
@@ -129,13 +129,13 @@ def _parse(text: str) -> Any:
     return json.loads(text) if text.strip() else None
 
 
-def _learn(ids: IdMap, route: Optional[routes.Route], request: dict[str, Any], expected: Any, actual: Any) -> None:
+def _learn(ids: IdMap, route: routes.Route | None, request: dict[str, Any], expected: Any, actual: Any) -> None:
     """Pick up id pairs from creates and addSheet replies."""
     if not route or not isinstance(expected, dict) or not isinstance(actual, dict):
         return
     if route.endpoint in ("drive.files.create", "spreadsheets.create") and "id" in expected and "id" in actual:
         ids.spreadsheets[expected["id"]] = actual["id"]
-    for got, want in zip(actual.get("replies", []), expected.get("replies", [])):
+    for got, want in zip(actual.get("replies", []), expected.get("replies", []), strict=False):
         if "addSheet" in got and "addSheet" in want:
             ids.sheets[want["addSheet"]["properties"]["sheetId"]] = got["addSheet"]["properties"]["sheetId"]
 

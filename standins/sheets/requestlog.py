@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -14,8 +13,8 @@ class LogEntry:
     method: str
     path: str
     token: str
-    status: Optional[int]  # None when the connection was dropped on purpose
-    fault: Optional[str]
+    status: int | None  # None when the connection was dropped on purpose
+    fault: str | None
     at: float
 
 
@@ -35,7 +34,7 @@ class RequestLog:
         with self._lock:
             return list(self._entries)
 
-    def count(self, endpoint: Optional[str] = None) -> int:
+    def count(self, endpoint: str | None = None) -> int:
         """Calls to one endpoint (e.g. "values.batchGet"), or all calls."""
         return sum(1 for e in self.entries if endpoint is None or e.endpoint == endpoint)
 

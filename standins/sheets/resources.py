@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from .formats import DEFAULT_FORMAT, DEFAULT_THEME, effective_format
 from .model import (
@@ -36,7 +37,7 @@ def sheet_properties(sheet: Sheet) -> dict[str, Any]:
 
 
 def spreadsheet_resource(
-    spreadsheet: Spreadsheet, grid: bool = False, targets: Optional[list[Target]] = None
+    spreadsheet: Spreadsheet, grid: bool = False, targets: list[Target] | None = None
 ) -> dict[str, Any]:
     """The full resource; with `targets`, only their sheets, and grid data for just those ranges."""
     properties = copy.deepcopy(spreadsheet.properties)
@@ -59,7 +60,7 @@ def spreadsheet_resource(
     return resource
 
 
-def _sheet_resource(sheet: Sheet, renderer: Renderer, grid: bool, targets: Optional[list[Target]]) -> dict[str, Any]:
+def _sheet_resource(sheet: Sheet, renderer: Renderer, grid: bool, targets: list[Target] | None) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(sheet)}
     if grid:
         boxes = [t for t in targets if t.sheet is sheet] if targets else [Target(sheet, 0, sheet.row_count, 0, sheet.column_count)]
@@ -90,7 +91,7 @@ def grid_data(renderer: Renderer, target: Target) -> dict[str, Any]:
     return data
 
 
-def _row_data(renderer: Renderer, target: Target, row: int, last_col: Optional[int]) -> dict[str, Any]:
+def _row_data(renderer: Renderer, target: Target, row: int, last_col: int | None) -> dict[str, Any]:
     if last_col is None:
         return {}
     return {"values": [_cell_data(renderer, target.sheet, row, c) for c in range(target.c0, last_col + 1)]}
@@ -123,7 +124,7 @@ def new_spreadsheet(
     owner: str,
     now: float,
     sheets: Iterable[dict[str, Any]] = (),
-    spreadsheet_id: Optional[str] = None,
+    spreadsheet_id: str | None = None,
 ) -> Spreadsheet:
     """A new file; with no sheet properties given it gets Sheet1 (id 0, 1000x26) like Sheets."""
     spreadsheet = Spreadsheet(

@@ -5,7 +5,7 @@ It talks to the real Google URLs; the session's endpoint adapter routes them to 
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -15,7 +15,7 @@ DRIVE = "https://www.googleapis.com/drive/v3/files"
 class Rest:
     """get/post/put/delete returning (status, parsed JSON or None)."""
 
-    def __init__(self, session: Any, timeout: Optional[float] = 5.0) -> None:
+    def __init__(self, session: Any, timeout: float | None = 5.0) -> None:
         self.session = session
         self.timeout = timeout
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 from urllib.parse import unquote
 
 
 @dataclass(frozen=True)
 class Route:
     endpoint: str
-    spreadsheet_id: Optional[str] = None
-    range_text: Optional[str] = None
-    file_id: Optional[str] = None
+    spreadsheet_id: str | None = None
+    range_text: str | None = None
+    file_id: str | None = None
 
 
 _ID = r"(?P<id>[^/:]+)"
@@ -42,7 +41,7 @@ _COMPILED = [(method, re.compile(pattern + r"/?$"), name) for method, pattern, n
 ENDPOINTS = tuple(name for _, _, name in _PATTERNS)
 
 
-def match(method: str, raw_path: str) -> Optional[Route]:
+def match(method: str, raw_path: str) -> Route | None:
     """The Route for a request, or None when no endpoint of this API matches."""
     for route_method, pattern, name in _COMPILED:
         if route_method != method.upper():

@@ -6,9 +6,10 @@ number format, exactly as a real sheet stores them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any
 
 from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, CellData, Sheet
 from .numfmt import to_serial
@@ -23,7 +24,7 @@ class SerialDate:
     type: str = "DATE"
 
     @classmethod
-    def of(cls, value: date, pattern: Optional[str] = None) -> "SerialDate":
+    def of(cls, value: date, pattern: str | None = None) -> SerialDate:
         if isinstance(value, datetime):
             return cls(to_serial(value), pattern or "m/d/yyyy h:mm:ss", "DATE_TIME")
         return cls(to_serial(value), pattern or "m/d/yyyy")
@@ -41,21 +42,21 @@ class Tab:
     """A tab to seed: values plus optional grid size, frozen rows, sheet id and metadata."""
 
     values: Sequence[Sequence[Any]] = ()
-    rows: Optional[int] = None
-    cols: Optional[int] = None
+    rows: int | None = None
+    cols: int | None = None
     frozen_rows: int = 0
-    sheet_id: Optional[int] = None
+    sheet_id: int | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
 
 
-TabSpec = Union[Tab, Sequence[Sequence[Any]]]
+TabSpec = Tab | Sequence[Sequence[Any]]
 
 
 def as_tab(spec: TabSpec) -> Tab:
     return spec if isinstance(spec, Tab) else Tab(values=spec)
 
 
-def seed_cell(value: Any) -> Optional[CellData]:
+def seed_cell(value: Any) -> CellData | None:
     """Python value to CellData: str, int, float, bool, SerialDate, date, datetime, Formula."""
     if value is None or value == "":
         return None

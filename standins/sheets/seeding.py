@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable, Mapping, Optional, Union
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from . import metadata
 from .a1 import parse_cells
@@ -23,10 +24,10 @@ class SeedingApi:
     def create_spreadsheet(
         self,
         title: str = "Test spreadsheet",
-        tabs: Optional[Mapping[str, TabSpec]] = None,
+        tabs: Mapping[str, TabSpec] | None = None,
         owner: str = "test-token",
-        shared_with: Union[Iterable[str], Mapping[str, str]] = (),
-        spreadsheet_id: Optional[str] = None,
+        shared_with: Iterable[str] | Mapping[str, str] = (),
+        spreadsheet_id: str | None = None,
     ) -> str:
         """Create a spreadsheet holding `tabs` (title -> 2-D values or Tab) and return its id.
 
@@ -39,11 +40,11 @@ class SeedingApi:
             spreadsheet = new_spreadsheet(self.app.ids, title, owner, self.app.clock.now(), sheets, spreadsheet_id)
             if not spreadsheet.within_cell_limit():
                 raise ValueError(f"{spreadsheet.total_cells()} cells is over Sheets' limit of {CELL_LIMIT}")
-            for sheet, tab in zip(spreadsheet.sheets, specs.values()):
+            for sheet, tab in zip(spreadsheet.sheets, specs.values(), strict=True):
                 fill(sheet, tab.values)
                 for key, value in tab.metadata.items():
                     self._add_metadata(spreadsheet, sheet, key, value)
-            roles = shared_with if isinstance(shared_with, Mapping) else {t: WRITER for t in shared_with}
+            roles = shared_with if isinstance(shared_with, Mapping) else dict.fromkeys(shared_with, WRITER)
             spreadsheet.shared.update(roles)
             self.app.spreadsheets[spreadsheet.spreadsheet_id] = spreadsheet
             return spreadsheet.spreadsheet_id
@@ -110,7 +111,7 @@ class SeedingApi:
         with self.app.lock:
             return copy.deepcopy(self.tab(spreadsheet_id, title).get(box.start_row or 0, box.start_col or 0) or {})
 
-    def developer_metadata(self, spreadsheet_id: str, title: Optional[str] = None, key: Optional[str] = None) -> list[dict[str, Any]]:
+    def developer_metadata(self, spreadsheet_id: str, title: str | None = None, key: str | None = None) -> list[dict[str, Any]]:
         """Metadata entries, optionally only those on one tab and/or with one key."""
         with self.app.lock:
             sheet_id = self.tab(spreadsheet_id, title).sheet_id if title else None

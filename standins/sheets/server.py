@@ -6,12 +6,13 @@ work itself runs under the App's lock, so concurrent clients see one request at 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import parse_qs
 
 from . import batch_update, drive, routes, spreadsheets_api, state, values_api
@@ -36,10 +37,10 @@ class SheetsStandIn(SeedingApi):
         self,
         host: str = "127.0.0.1",
         port: int = 0,
-        clock: Optional[Clock] = None,
-        state_file: Optional[Path] = None,
+        clock: Clock | None = None,
+        state_file: Path | None = None,
         open_access: bool = False,
-        seed: Optional[int] = 20240101,
+        seed: int | None = 20240101,
     ) -> None:
         self.clock: Clock = clock or ManualClock()
         self.app = App(self.clock, Ids(seed), open_access)
@@ -50,15 +51,15 @@ class SheetsStandIn(SeedingApi):
         self.log = RequestLog()
         self.state_file = Path(state_file) if state_file else None
         self._address = (host, port)
-        self._server: Optional[ThreadingHTTPServer] = None
-        self._thread: Optional[threading.Thread] = None
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         if self.state_file:
             self._load_state()
 
     # ---- lifecycle -----------------------------------------------------------------------
 
-    def start(self) -> "SheetsStandIn":
+    def start(self) -> SheetsStandIn:
         handler = type("BoundHandler", (_Handler,), {"standin": self})
         self._server = _Server(self._address, handler)
         self._stopping.clear()
@@ -77,7 +78,7 @@ class SheetsStandIn(SeedingApi):
             self._thread.join(timeout=5)
         self._server = self._thread = None
 
-    def __enter__(self) -> "SheetsStandIn":
+    def __enter__(self) -> SheetsStandIn:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -121,7 +122,7 @@ class SheetsStandIn(SeedingApi):
             self.app.ids = Ids(None)  # a fixed seed would hand out ids the loaded state already uses
         self.app.on_commit = self.save_state
 
-    def save_state(self, path: Optional[Path] = None) -> None:
+    def save_state(self, path: Path | None = None) -> None:
         target = Path(path) if path else self.state_file
         if target is None:
             raise ValueError("no state file configured; pass a path")
@@ -141,7 +142,7 @@ class SheetsStandIn(SeedingApi):
         mount_endpoint_override(session, self.url)
         return session
 
-    def gspread_client(self, token: str = "test-token", timeout: Optional[float] = None) -> Any:
+    def gspread_client(self, token: str = "test-token", timeout: float | None = None) -> Any:
         """An unmodified gspread.Client whose HTTP goes to this server."""
         import gspread
 
@@ -152,7 +153,7 @@ class SheetsStandIn(SeedingApi):
 
     # ---- request pipeline (called by the handler thread) ---------------------------------
 
-    def process(self, method: str, raw_path: str, query: str, headers: Any, raw_body: bytes) -> Optional[Reply]:
+    def process(self, method: str, raw_path: str, query: str, headers: Any, raw_body: bytes) -> Reply | None:
         """Answer one HTTP request; None means drop the connection without answering."""
         route = routes.match(method, raw_path)
         token = _bearer(headers) or (parse_qs(query).get("access_token") or [""])[0]
@@ -173,7 +174,7 @@ class SheetsStandIn(SeedingApi):
         self._record(route.endpoint, method, raw_path, token, reply[0], fault.kind if fault else None)
         return reply
 
-    def _faulted(self, fault: Fault, endpoint: str) -> Optional[Reply]:
+    def _faulted(self, fault: Fault, endpoint: str) -> Reply | None:
         if fault.kind == "drop":
             return None
         if fault.kind == "timeout":
@@ -195,7 +196,7 @@ class SheetsStandIn(SeedingApi):
             return error.code, error.body()
         return self.app.handle(call)
 
-    def _record(self, endpoint: str, method: str, path: str, token: str, status: Optional[int], fault: Optional[str]) -> None:
+    def _record(self, endpoint: str, method: str, path: str, token: str, status: int | None, fault: str | None) -> None:
         self.log.record(LogEntry(endpoint, method, path, token, status, fault, self.clock.now()))
 
 
@@ -261,7 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(*reply)
 
-    def _send(self, status: int, body: Optional[dict[str, Any]]) -> None:
+    def _send(self, status: int, body: dict[str, Any] | None) -> None:
         payload = b"" if body is None else json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
         if isinstance(body, Truncated):
             payload = payload[: len(payload) // 2]
@@ -274,10 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the RequestLog is the record of traffic."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
 
 from .app import App, Call, Reply
 from .errors import CELL_LIMIT_MESSAGE, ApiError, invalid
@@ -24,7 +25,7 @@ MAJOR_DIMENSIONS = ("ROWS", "COLUMNS")
 INSERT_OPTIONS = ("OVERWRITE", "INSERT_ROWS")
 
 
-def enum(value: Optional[str], allowed: tuple[str, ...], default: str, field: str, type_name: str) -> str:
+def enum(value: str | None, allowed: tuple[str, ...], default: str, field: str, type_name: str) -> str:
     """Validate an enum parameter, worded like Google's proto parsing errors."""
     if value in (None, "") or str(value).endswith("_UNSPECIFIED"):
         return default
@@ -117,7 +118,7 @@ def values_batch_update(app: App, call: Call) -> Reply:
     responses = [w.response(spreadsheet.spreadsheet_id, t.label()) for w, t in results]
     if body.get("includeValuesInResponse"):
         options = read_options(body.get, "response")
-        for response, (written, _) in zip(responses, results):
+        for response, (written, _) in zip(responses, results, strict=True):
             _with_data(response, spreadsheet, written, options)
     if responses:
         reply["responses"] = responses

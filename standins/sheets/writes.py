@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from .a1 import column_letters, quote_title
 from .cellinput import BadValue, raw_value, user_entered_value
@@ -29,7 +29,7 @@ class Written:
         self.cols.add(col)
         self.cells += 1
 
-    def label(self) -> Optional[str]:
+    def label(self) -> str | None:
         if not self.cells:
             return None
         extent = written_label(self.sheet, min(self.rows), max(self.rows) + 1, min(self.cols), max(self.cols) + 1)
@@ -42,7 +42,7 @@ class Written:
         return reply
 
 
-def with_value(cell: Optional[CellData], value: Optional[dict[str, Any]], number_format: Any = None) -> CellData:
+def with_value(cell: CellData | None, value: dict[str, Any] | None, number_format: Any = None) -> CellData:
     """A new cell dict with its userEnteredValue replaced (None clears it), format kept."""
     new = dict(cell or {})
     if value is None:
@@ -56,7 +56,7 @@ def with_value(cell: Optional[CellData], value: Optional[dict[str, Any]], number
     return new
 
 
-def oriented(values: Any, major: Optional[str]) -> list[list[Any]]:
+def oriented(values: Any, major: str | None) -> list[list[Any]]:
     """Validate `values` and turn COLUMNS-major input into rows."""
     if values is None:
         return []
@@ -84,7 +84,7 @@ def write_matrix(target: Target, rows: list[list[Any]], option: str, requested: 
     return written
 
 
-def parse_input(value: Any, option: str, i: int, j: int) -> tuple[Optional[dict[str, Any]], Any]:
+def parse_input(value: Any, option: str, i: int, j: int) -> tuple[dict[str, Any] | None, Any]:
     try:
         if option == USER_ENTERED:
             return user_entered_value(value)
@@ -123,7 +123,7 @@ def clear_values(target: Target) -> None:
 # ---- append ---------------------------------------------------------------------------------
 
 
-def find_table(target: Target) -> Optional[tuple[int, int, int, int]]:
+def find_table(target: Target) -> tuple[int, int, int, int] | None:
     """The 'logical table' values.append continues.
 
     Modelled on what the recordings and long-standing bug reports show: start from the last
@@ -197,7 +197,7 @@ def grow_for_append(sheet: Sheet, first_row: int, first_col: int, rows: list[lis
         sheet.grid["columnCount"] = first_col + width
 
 
-def ensure_option(option: Optional[str]) -> str:
+def ensure_option(option: str | None) -> str:
     """valueInputOption is required on writes and must name a known option."""
     if not option:
         raise invalid("'valueInputOption' is required but not specified")
