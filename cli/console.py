@@ -171,7 +171,7 @@ def loose_ends(entries: list[Entry]) -> None:
     in the summary and, as a warning, in the log (so also under --quiet and in cron's mail)."""
     if not entries:
         return
-    say(f"  earlier weeks: {len(entries)} email(s) still not delivered or not known to be")
+    say(f"  earlier weeks: {counted(len(entries), 'email')} still not delivered or not known to be")
     for e in entries:
         say(f"  {e.status.value + ':':<15}{e.key.week} {e.key.school} <{e.key.recipient}>"
             + (f": {e.detail}" if e.detail else ""))
@@ -185,8 +185,9 @@ def loose_ends_warning(entries: list[Entry]) -> None:
         return
     shown = "; ".join(f"{e.key.week} {e.key.school} <{e.key.recipient}> {e.status.value}"
                       for e in entries[:5]) + ("; …" if len(entries) > 5 else "")
-    log.warning("%d email(s) from earlier weeks are still failed or unknown (%s). To resolve: "
-                "%s", len(entries), shown, " ; ".join(resolving_commands(entries)))
+    log.warning("%s from earlier weeks %s still failed or unknown (%s). To resolve: %s",
+                counted(len(entries), "email"), "is" if len(entries) == 1 else "are", shown,
+                " ; ".join(resolving_commands(entries)))
 
 
 def resolving_commands(entries: list[Entry]) -> list[str]:

@@ -101,11 +101,11 @@ def test_every_run_lists_earlier_emails_still_failed_or_unknown_until_resolved(
                 ledger.handed_over(key)
     assert main.main(["run", "--once", "--quiet", "--config", str(district)], now=NOW) == 0
     out, err = capsys.readouterr()
-    assert "  earlier weeks: 2 email(s) still not delivered or not known to be" in out
+    assert "  earlier weeks: 2 emails still not delivered or not known to be" in out
     assert "  failed:        2026-W46 Alpha Elementary <pat@alpha.example>: 550 5.2.1" in out
     assert "python main.py send --week 2026-W46\n" in out
     assert 'python main.py send --week 2026-W46 --school "Beta Middle" --resend' in out
-    assert "WARNING 2 email(s) from earlier weeks are still failed or unknown" in err
+    assert "WARNING 2 emails from earlier weeks are still failed or unknown" in err
     assert "python main.py send --week 2026-W46" in err
     # the command it gives resolves the failed one; the unknown one stays listed
     assert main.main(["send", "--week", "2026-W46", "--quiet", "--config", str(district)],
