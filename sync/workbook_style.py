@@ -7,6 +7,7 @@ Kept apart from `sync.workbook` (which owns replacing tabs safely); the writer c
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -30,7 +31,9 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 BAND_FILL = PatternFill("solid", fgColor="EEF3F8", bgColor="EEF3F8")
 PRINT_WIDTH = 150
-"""Characters of columns printed across one landscape page before the tab spans two."""
+"""Characters of columns printed across one landscape page at full size."""
+SHRINK_TO_FIT = 0.6
+"""The smallest print scale a table is shrunk to so that it fits one page wide."""
 
 
 def style_table(sheet: Worksheet, table: Table) -> None:
@@ -115,11 +118,13 @@ def excel_text(value: Any) -> str:
 
 
 def page_setup(sheet: Worksheet, width: float) -> None:
-    """Landscape, header row repeated on every page, as many pages across as the width needs."""
+    """Landscape, header row repeated on every page. A table prints one page wide, shrunk down to
+    SHRINK_TO_FIT at most: a row split over two sheets side by side is hard to read at a meeting,
+    and its wrapped text makes every row tall on both. Only wider tables take more pages across."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_LETTER
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = max(1, round(width / PRINT_WIDTH + 0.3))
+    sheet.page_setup.fitToWidth = max(1, math.ceil(width * SHRINK_TO_FIT / PRINT_WIDTH))
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = "1:1"
     sheet.print_title_cols = "A:A"

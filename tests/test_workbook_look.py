@@ -141,3 +141,12 @@ def test_trends_weeks_add_up_to_the_schools_year_figures(book):
         assert sum(t["Principal–coach meeting"] == "yes" for t in weeks) == \
             s["Weeks with principal–coach meeting"]
         assert all(isinstance(t["Week of"], dt.datetime) for t in weeks)
+
+
+def test_a_table_of_ordinary_width_prints_one_page_wide(book):
+    """Staff print these for meetings: a Data Issues row split over two sheets side by side, its
+    wrapped message making every row tall on both, is unreadable."""
+    for title in ("Data Issues", "Equity", "Trends", "Hours by Week"):
+        ws = book[title]
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), title
