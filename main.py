@@ -497,14 +497,15 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
     if path.exists() and not args.force:
         raise ConfigError(f"--config: {path} already exists and was left as it is. Give another "
                           "path with --config, or add --force to overwrite it.")
-    origins, sheets = [], []
+    origins, sheets, calendars = [], [], []
     for location in args.sources:
-        name, found, backend = inspect_source(location)
-        origins.append(Origin(name, location, backend))
-        sheets += found
-    proposal = propose(sheets)
+        found = inspect_source(location)
+        origins.append(Origin(found.name, location, found.backend))
+        sheets += found.sheets
+        calendars += found.calendars
+    proposal = propose(sheets, calendars)
     if args.school_year:
-        proposal.year, proposal.year_given = school_year_flag(args.school_year), True
+        proposal.year, proposal.year_from = school_year_flag(args.school_year), "--school-year"
     text = render_config(proposal, origins, path, now.date())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -56,9 +56,10 @@ def _district(proposal: Proposal, today: dt.date) -> list[str]:
         first = today.year if today.month >= 7 else today.year - 1
         start, end = dt.date(first, 8, 1), dt.date(first + 1, 6, 30)
         how = "no dates were found to guess it from"
-    year = (["    start: " + start.isoformat() + "  # the first day of school (--school-year)",
+    stated = f"the first day of school (from {proposal.year_from})"
+    year = ([f"    start: {start.isoformat()}  # {stated}",
              "    end: " + end.isoformat() + "  # the last day of school"]
-            if proposal.year_given else
+            if proposal.year_from else
             [f"    start: {start.isoformat()}  # check: the first day of school ({how}); weeks "
              "with a principal meeting are counted from it",
              f"    end: {end.isoformat()}  # check: the last day of school"])

@@ -20,6 +20,7 @@ from core.headers import EXACT, HeaderMatch, match_columns, missing_required
 from core.issues import KIND_LABELS
 from core.labels import TwoTerms, resolve
 from core.schema import FIELDS, LEVEL_ORDER, VOCABULARIES, TabKind, vocabulary_key
+from core.sis import Calendar
 
 UNSURE_MATCH = 0.9
 """A header matched with a lower score gets a `# check:` comment in the config."""
@@ -74,11 +75,12 @@ class Proposal:
     year: tuple[dt.date, dt.date] | None
     schools: dict[str, str] = field(default_factory=dict)
     """Source name -> the school a per-school source's rows belong to (a guess to check)."""
-    year_given: bool = False
-    """The school year came from the person (`--school-year`), not from the dates."""
+    year_from: str | None = None
+    """Where the school year was stated (`--school-year`, or the SIS's academicSessions.csv);
+    None when it is a guess from the dates, to be checked."""
 
 
-def propose(sheets: Sequence[Sheet]) -> Proposal:
+def propose(sheets: Sequence[Sheet], calendars: Sequence[Calendar] = ()) -> Proposal:
     placed: list[Placed] = []
     unplaced: list[tuple[Sheet, str]] = []
     for sheet in sheets:
@@ -88,8 +90,14 @@ def propose(sheets: Sequence[Sheet]) -> Proposal:
             placed.append(result)
         else:
             unplaced.append((sheet, result))
-    return Proposal(placed, unplaced, labels_found(placed), levels_found(placed),
-                    school_year(placed), per_school_sources(placed))
+    proposal = Proposal(placed, unplaced, labels_found(placed), levels_found(placed),
+                        school_year(placed), per_school_sources(placed))
+    stated = stated_year(calendars, proposal.year)
+    if stated is not None:
+        proposal.year = (stated.start, stated.end)
+        proposal.year_from = f"the SIS calendar, academicSessions.csv line {stated.line}: " \
+            f"{stated.title or 'school year'}"
+    return proposal
 
 
 def place(sheet: Sheet, taken: set[TabKind]) -> Placed | str:
@@ -185,6 +193,18 @@ def school_year(placed: Sequence[Placed]) -> tuple[dt.date, dt.date] | None:
     return first - dt.timedelta(days=first.weekday()), end
 
 
+def stated_year(calendars: Sequence[Calendar], guessed: tuple[dt.date, dt.date] | None
+                ) -> Calendar | None:
+    """The SIS's school year that holds the sessions' dates: the one holding the guessed start
+    (the Monday of the earliest date, which may fall in the weeks before school starts); with no
+    dates to go by, the only one stated."""
+    if guessed is None:
+        return calendars[0] if len(calendars) == 1 else None
+    start = guessed[0]
+    holding = [c for c in calendars if c.start - dt.timedelta(days=31) <= start <= c.end]
+    return holding[0] if len(holding) == 1 else None
+
+
 def per_school_sources(placed: Sequence[Placed]) -> dict[str, str]:
     """A log without a School column whose source or tab name names one school on the Schools
     tab (`hillcrest-coaching-log.xlsx`): that school, for `school:` in the config."""
@@ -202,6 +222,15 @@ def per_school_sources(placed: Sequence[Placed]) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- the table init prints
+
+
+def year_line(proposal: Proposal) -> str:
+    if proposal.year is None:
+        return "School year: no dates found to guess it from (check: set it in the config)"
+    start, end = proposal.year
+    how = f"from {proposal.year_from}" if proposal.year_from else \
+        "check: guessed from the earliest session or cycle date"
+    return f"School year: {start.isoformat()} to {end.isoformat()} ({how})"
 
 
 def mapping_table(proposal: Proposal) -> list[str]:
@@ -234,6 +263,7 @@ def mapping_table(proposal: Proposal) -> list[str]:
         if missing:
             lines.append(f"  not found: {', '.join(missing)}")
         lines.append("")
+    lines.append(year_line(proposal))
     if proposal.unplaced:
         lines.append("Could not place:")
         lines += [f"  {s.source} › {s.title}: {why}" for s, why in proposal.unplaced]

@@ -6,6 +6,7 @@ their line numbers) and returns the tab, or what is wrong with the files.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,11 @@ ONEROSTER_NEEDED: dict[str, tuple[str, ...]] = {
     "roles.csv": ("userSourcedId", "role", "orgSourcedId"),
 }
 """The columns the job reads; a file without one of them cannot be used."""
+ACADEMIC_SESSIONS = "academicsessions.csv"
+ACADEMIC_SESSIONS_COLUMNS = ("sourcedId", "status", "dateLastModified", "title", "type",
+                             "startDate", "endDate", "parentSourcedId", "schoolYear")
+"""The district's calendar (the same in 1.1 and 1.2): a row of type schoolYear gives the first
+and last day of school. Optional: a bundle without it still gives the teachers."""
 CLEVER_COLUMNS: dict[str, tuple[str, ...]] = {
     "schools.csv": ("School_id", "School_name", "School_number", "State_id", "Low_grade",
                     "High_grade", "Principal", "Principal_email", "School_address",
@@ -157,3 +163,35 @@ def clever_teachers(files: Mapping[str, CsvFile]) -> TeacherRows:
          schools.get(r["School_id"].strip(), r["School_id"].strip()),
          None, r.get("Teacher_email", "").strip() or None] for r in teachers.rows]
     return TeacherRows(TEACHERS_HEADER, out, list(teachers.lines), "teachers.csv")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """One school year as the SIS states it (academicSessions.csv, type schoolYear)."""
+
+    title: str
+    start: dt.date
+    end: dt.date
+    line: int
+
+
+def oneroster_school_years(files: Mapping[str, CsvFile]) -> list[Calendar]:
+    """Every active schoolYear session with two readable dates (YYYY-MM-DD, as the spec
+    writes them); terms, semesters and grading periods are left aside."""
+    sessions = files.get(ACADEMIC_SESSIONS)
+    if sessions is None:
+        return []
+    check_header(sessions, ACADEMIC_SESSIONS_COLUMNS, ("type", "startDate", "endDate"),
+                 "OneRoster academic sessions")
+    years = []
+    for row, line in zip(sessions.rows, sessions.lines, strict=False):
+        if row.get("type", "").strip().lower() != "schoolyear" or not _active(row):
+            continue
+        try:
+            start = dt.date.fromisoformat(row.get("startDate", "").strip()[:10])
+            end = dt.date.fromisoformat(row.get("endDate", "").strip()[:10])
+        except ValueError:
+            continue
+        if end > start:
+            years.append(Calendar(row.get("title", "").strip(), start, end, line))
+    return years

@@ -5,6 +5,7 @@ A workbook is opened once; a Google spreadsheet costs one metadata call and one 
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gspread.exceptions import APIError
@@ -14,7 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from config.model import SHEETS_URL, Backend, Google, spreadsheet_id
 from core.errors import ConfigError
 from core.setup import Sheet
-from core.sis import BundleError
+from core.sis import BundleError, Calendar, oneroster_school_years
 from sync.common import sheet_values
 from sync.google_api import Unreachable, api_message, connect, quoted
 from sync.google_read import VALUE_PARAMS
@@ -23,29 +24,40 @@ from sync.sis import bundle_files
 SOURCE_FIELDS = "properties.title,sheets.properties(sheetId,title)"
 
 
-def inspect_source(location: str, google: Google | None = None
-                   ) -> tuple[str, list[Sheet], Backend]:
-    """(the source's name, its tabs, its backend) for a workbook path, a roster export from the
-    SIS (a OneRoster bundle or Clever's files: its teachers need no tab placing), or a
-    spreadsheet URL or ID."""
+@dataclass(frozen=True)
+class Inspected:
+    """What one `--from` location holds, for `init`."""
+
+    name: str
+    sheets: list[Sheet]
+    backend: Backend
+    calendars: list[Calendar] = field(default_factory=list)
+    """The school years a OneRoster bundle's academicSessions.csv states."""
+
+
+def inspect_source(location: str, google: Google | None = None) -> Inspected:
+    """A workbook path, a roster export from the SIS (a OneRoster bundle or Clever's files: its
+    teachers need no tab placing, and a bundle may state the school year), or a spreadsheet URL
+    or ID."""
     path = Path(location).expanduser()
     if not path.exists() and spreadsheet_id(location):
-        return (*inspect_google(spreadsheet_id(location) or location, google or Google()),
-                Backend.GOOGLE)
+        name, sheets = inspect_google(spreadsheet_id(location) or location, google or Google())
+        return Inspected(name, sheets, Backend.GOOGLE)
     if path.is_dir() or path.suffix.lower() == ".zip":
-        return source_name(path.stem), [], sis_kind(path)
-    return (*inspect_workbook(path), Backend.WORKBOOK)
+        return inspect_sis(path)
+    return Inspected(*inspect_workbook(path), Backend.WORKBOOK)
 
 
-def sis_kind(path: Path) -> Backend:
+def inspect_sis(path: Path) -> Inspected:
     try:
-        names = set(bundle_files(path))
+        files = bundle_files(path)
+        if {"orgs.csv", "users.csv"} <= set(files):
+            return Inspected(source_name(path.stem), [], Backend.ONEROSTER,
+                             oneroster_school_years(files))
     except BundleError as exc:
         raise ConfigError(f"--from: {path}: {exc}") from None
-    if {"orgs.csv", "users.csv"} <= names:
-        return Backend.ONEROSTER
-    if {"schools.csv", "teachers.csv"} <= names:
-        return Backend.CLEVER
+    if {"schools.csv", "teachers.csv"} <= set(files):
+        return Inspected(source_name(path.stem), [], Backend.CLEVER)
     raise ConfigError(f"--from: {path} holds neither a OneRoster bundle (orgs.csv, users.csv) "
                       "nor Clever's files (schools.csv, teachers.csv).")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from config.model import Backend
 from core.schema import TabKind
 from core.sis import (
+    ACADEMIC_SESSIONS_COLUMNS,
     CLEVER_COLUMNS,
     ONEROSTER_COLUMNS,
     BundleError,
@@ -22,7 +23,8 @@ from core.sis import (
 from core.sources import RawTab, SourceProblem
 
 CANONICAL = {c.lower(): c for files in [*ONEROSTER_COLUMNS.values(), CLEVER_COLUMNS]
-             for columns in files.values() for c in columns}
+             for columns in files.values() for c in columns} | \
+    {c.lower(): c for c in ACADEMIC_SESSIONS_COLUMNS}
 
 
 def read_sis(path: Path, source: str, backend: Backend, school: str | None

@@ -18,6 +18,8 @@ SIS_SHAPES = [FIXTURES / "sis" / "district.xlsx", *SHAPES[1:], FIXTURES / "sis" 
 """The same, with the teachers roster from a OneRoster bundle instead of a Teachers tab."""
 NOW = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)
 YEAR = "2026-08-17:2027-06-04"  # the demo's (demo/generate.py SCHOOL_YEAR)
+"""Given on the command line where no source states it; a OneRoster bundle's academicSessions.csv
+states it, so init on the SIS shapes is given nothing but the files."""
 FIGURE_TABS = ["Schools", "Coaches", "Cycles", "District"]
 
 
@@ -47,8 +49,9 @@ def made(request, tmp_path_factory):
     try:
         import os
         os.chdir(folder)  # init puts out/ beside the folder it is run from
+        year = ["--school-year", YEAR] if request.param == "workbooks" else []
         code = main.main(["init", "--from", *map(str, shapes), "--config", str(config),
-                          "--school-year", YEAR], now=NOW)
+                          *year], now=NOW)
     finally:
         os.chdir(here)
     return folder, config, code
@@ -62,6 +65,15 @@ def test_init_writes_a_config_and_prints_the_mapping(made, capsys):
     assert '"Planning (with teacher)": planning' in text
     assert 'school: "Hillcrest Middle School"' in text
     assert '"Not yet": 1' in text and '"Exceeding": 4' in text
+
+
+def test_the_school_year_is_the_one_stated_and_not_marked_check(made):
+    _, config, _ = made
+    text = config.read_text()
+    assert "start: 2026-08-17  # the first day of school (from " in text
+    assert "end: 2027-06-04  # the last day of school" in text
+    if "oneroster" in text:
+        assert "(from the SIS calendar, academicSessions.csv line 5: 2026-2027)" in text
 
 
 def test_check_passes_on_it_with_no_hand_edits(made, capsys):

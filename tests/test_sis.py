@@ -134,3 +134,53 @@ def test_a_roster_source_gives_the_teachers_tab_only():
     Source(name="SIS", backend="oneroster", location="x.zip", tabs={"teachers": "users.csv"})
     with pytest.raises(ValidationError, match="gives the teachers roster only"):
         Source(name="SIS", backend="clever", location="x", tabs={"schools": "schools.csv"})
+
+
+SESSIONS = ("sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,"
+            "schoolYear\r\n")
+
+
+def calendar_bundle(tmp_path, sessions: str) -> Path:
+    users = USERS_11 + "\r\n" + user("t1", "a", "teacher", "T", "One")
+    return write(tmp_path / "b", {"orgs.csv": ORGS, "users.csv": users,
+                                  "academicSessions.csv": SESSIONS + sessions})
+
+
+def test_a_bundles_school_years_are_its_schoolyear_sessions_only(tmp_path):
+    from sync.inspect import inspect_source
+    sessions = ("y1,active,,2025-26,schoolYear,2025-08-18,2026-06-05,,2026\r\n"
+                "y1s,active,,Fall,semester,2025-08-18,2025-12-19,y1,2026\r\n"
+                "y2,tobedeleted,,old,schoolYear,2026-08-10,2027-06-01,,2027\r\n"
+                "y3,active,,bad,schoolYear,someday,2027-06-01,,2027\r\n"
+                "y4,active,,2026-27,SCHOOLYEAR,2026-08-17,2027-06-04,,2027\r\n")
+    found = inspect_source(str(calendar_bundle(tmp_path, sessions)))
+    assert found.backend is Backend.ONEROSTER
+    assert [(c.title, c.start.isoformat(), c.end.isoformat(), c.line) for c in found.calendars] \
+        == [("2025-26", "2025-08-18", "2026-06-05", 2), ("2026-27", "2026-08-17", "2027-06-04", 6)]
+
+
+def test_the_school_year_chosen_is_the_one_holding_the_sessions(tmp_path):
+    import datetime as dt
+
+    from core.setup import stated_year
+    from sync.inspect import inspect_source
+    sessions = ("y1,active,,2025-26,schoolYear,2025-08-18,2026-06-05,,2026\r\n"
+                "y2,active,,2026-27,schoolYear,2026-08-17,2027-06-04,,2027\r\n")
+    years = inspect_source(str(calendar_bundle(tmp_path, sessions))).calendars
+    june = dt.date(2027, 6, 30)
+    assert stated_year(years, (dt.date(2026, 8, 24), june)).title == "2026-27"
+    # coaches logging in the weeks before the first day of school
+    assert stated_year(years, (dt.date(2026, 7, 27), june)).title == "2026-27"
+    assert stated_year(years, (dt.date(2028, 8, 21), june)) is None  # no year holds the data
+    assert stated_year(years, None) is None  # two years and nothing to choose by
+    assert stated_year(years[1:], None).title == "2026-27"
+
+
+def test_a_calendar_file_without_the_specs_columns_says_so(tmp_path):
+    from core.errors import ConfigError
+    from sync.inspect import inspect_source
+    bundle = calendar_bundle(tmp_path, "")
+    (bundle / "academicSessions.csv").write_text("id,name\r\ny1,2026-27\r\n")
+    with pytest.raises(ConfigError, match=r"academicsessions.csv has no column type, startDate, "
+                                          r"endDate.*sourcedId,status,dateLastModified,title"):
+        inspect_source(str(bundle))
