@@ -92,7 +92,8 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
           mostly_unique=True),
     ),
     TabKind.CYCLES: (
-        F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "ID", "Coaching cycle"), required=True),
+        F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "ID", "Coaching cycle",
+                                   "Coaching cycle ID"), required=True),
         F("coach", "Coach", ("Coach", "Coach name", "Coach email"), required=True),
         F("teacher", "Teacher", ("Teacher", "Teacher name", "Teacher(s)"), required=True),
         F("school", "School", ("School", "Campus", "Building")),
@@ -115,7 +116,8 @@ FIELDS: dict[TabKind, tuple[Field, ...]] = {
           blank_figure="each cycle's goal (settings.goal is used)"),
     ),
     TabKind.ASSESSMENTS: (
-        F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "Coaching cycle"), required=True),
+        F("cycle_id", "Cycle ID", ("Cycle ID", "Cycle", "Coaching cycle", "Coaching cycle ID"),
+          required=True),
         F("student_id", "Student ID", ("Student ID", "Student", "Student number", "ID"),
           required=True, sensitive=True, mostly_unique=True),
         F("pre", "Pre score", ("Pre", "Pre score", "Pre-assessment", "Pre assessment",

@@ -22,6 +22,9 @@ from core.labels import TwoTerms, resolve
 from core.schema import FIELDS, LEVEL_ORDER, VOCABULARIES, TabKind, vocabulary_key
 from core.sis import Calendar
 
+INSPECT_ROWS = 5_000
+"""Data rows `init` reads of each tab: enough to place columns and find the labels, the level
+labels and the school year, and one small read even of a log of a million rows."""
 UNSURE_MATCH = 0.9
 """A header matched with a lower score gets a `# check:` comment in the config."""
 KIND_WORDS: dict[TabKind, tuple[str, ...]] = {
@@ -45,6 +48,8 @@ class Sheet:
     title: str
     header: list[str]
     rows: list[list[Any]]
+    more: bool = False
+    """The tab has rows past those read (init reads the first INSPECT_ROWS)."""
 
 
 @dataclass
@@ -233,13 +238,17 @@ def year_line(proposal: Proposal) -> str:
     return f"School year: {start.isoformat()} to {end.isoformat()} ({how})"
 
 
-def mapping_table(proposal: Proposal) -> list[str]:
-    """Each tab placed, each column's field and how it was matched, and what could not be
-    placed: what `init` prints."""
+def mapping_table(proposal: Proposal, rosters: Sequence[str] = ()) -> list[str]:
+    """Each tab placed, each column's field and how it was matched, the `rosters` (a line for
+    each export from the SIS), the school year, and what could not be placed: what `init`
+    prints."""
     lines = []
     for p in proposal.placed:
         unsure = f"   (check: {p.unsure})" if p.unsure else ""
         lines.append(f"{p.sheet.source} › {p.sheet.title}  →  {p.kind.value}{unsure}")
+        if p.sheet.more:
+            lines.append(f"  (its first {INSPECT_ROWS:,} rows read: labels further down are "
+                         "left to `check`)")
         width = max((len(h) for h in p.sheet.header), default=10) + 2
         by_column = {m.column: m for m in p.found.matches.values()}
         for c, header in enumerate(p.sheet.header):
@@ -263,8 +272,8 @@ def mapping_table(proposal: Proposal) -> list[str]:
         if missing:
             lines.append(f"  not found: {', '.join(missing)}")
         lines.append("")
-    lines.append(year_line(proposal))
+    lines += [*rosters, "", year_line(proposal)] if rosters else [year_line(proposal)]
     if proposal.unplaced:
-        lines.append("Could not place:")
+        lines += ["", "Could not place:"]
         lines += [f"  {s.source} › {s.title}: {why}" for s, why in proposal.unplaced]
-    return lines
+    return [*lines, ""]

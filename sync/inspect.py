@@ -1,6 +1,7 @@
 """Reading a district's sheets for `init`: every tab's header and rows, whatever they hold.
 
 A workbook is opened once; a Google spreadsheet costs one metadata call and one values:batchGet.
+Each tab's first INSPECT_ROWS rows are read, so a log of a million rows is still a small read.
 """
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from config.model import SHEETS_URL, Backend, Google, spreadsheet_id
 from core.errors import ConfigError
-from core.setup import Sheet
+from core.setup import INSPECT_ROWS, Sheet
 from core.sis import BundleError, Calendar, oneroster_school_years
 from sync.common import sheet_values
 from sync.google_api import Unreachable, api_message, connect, quoted
 from sync.google_read import VALUE_PARAMS
 from sync.sis import bundle_files
 
-SOURCE_FIELDS = "properties.title,sheets.properties(sheetId,title)"
+SOURCE_FIELDS = "properties.title,sheets.properties(sheetId,title,gridProperties.rowCount)"
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ def inspect_workbook(path: Path) -> tuple[str, list[Sheet]]:
     try:
         sheets = []
         for ws in book.worksheets:
-            header, rows = sheet_values(ws.iter_rows(values_only=True))
-            sheets.append(Sheet(name, ws.title, header, rows))
+            header, rows = sheet_values(ws.iter_rows(values_only=True,
+                                                     max_row=INSPECT_ROWS + 2))
+            sheets.append(first_rows(Sheet(name, ws.title, header, rows)))
     finally:
         book.close()
     return name, sheets
@@ -93,8 +95,9 @@ def inspect_google(sid: str, google: Google) -> tuple[str, list[Sheet]]:
     try:
         meta = conn.reader.fetch_sheet_metadata(sid, params={"includeGridData": "false",
                                                              "fields": SOURCE_FIELDS})
-        titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
-        answer = conn.reader.values_batch_get(sid, [quoted(t) for t in titles],
+        tabs = [s["properties"] for s in meta.get("sheets", [])]
+        titles = [t["title"] for t in tabs]
+        answer = conn.reader.values_batch_get(sid, [first_rows_range(t) for t in tabs],
                                               params=dict(VALUE_PARAMS))
     except APIError as exc:
         raise ConfigError(f"--from: spreadsheet {SHEETS_URL}{sid} could not be read: "
@@ -107,5 +110,19 @@ def inspect_google(sid: str, google: Google) -> tuple[str, list[Sheet]]:
     sheets = []
     for title, found in zip(titles, answer.get("valueRanges", []), strict=False):
         header, rows = sheet_values(tuple(r) for r in found.get("values", []))
-        sheets.append(Sheet(name, title, header, rows))
+        sheets.append(first_rows(Sheet(name, title, header, rows)))
     return name, sheets
+
+
+def first_rows_range(tab: dict) -> str:
+    """The header and INSPECT_ROWS + 1 rows, within the grid (Sheets refuses a range past it)."""
+    rows = min(INSPECT_ROWS + 2, tab.get("gridProperties", {}).get("rowCount", 1) or 1)
+    return f"{quoted(tab['title'])}!1:{rows}"
+
+
+def first_rows(sheet: Sheet) -> Sheet:
+    """The first INSPECT_ROWS data rows, and whether the tab has more (one more row is read to
+    know)."""
+    if len(sheet.rows) <= INSPECT_ROWS:
+        return sheet
+    return Sheet(sheet.source, sheet.title, sheet.header, sheet.rows[:INSPECT_ROWS], more=True)

@@ -169,3 +169,38 @@ def test_a_school_year_that_is_not_two_dates_is_a_usage_error(tmp_path, caplog):
     assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(tmp_path / "c.yaml"),
                       "--school-year", "2026-08-17"], now=NOW) == 2
     assert "--school-year: '2026-08-17' is not two dates" in caplog.text
+
+
+def log_rows(n: int) -> list[list]:
+    start = dt.date(2026, 9, 7)
+    return [["Date", "Coach", "School", "Activity", "Minutes"]] + [
+        [start + dt.timedelta(days=i % 60), "Bo Diaz", "Beta Middle",
+         "Planning" if i < n - 1 else "Duty (lunch/bus)", 30] for i in range(n)]
+
+
+def test_init_reads_the_first_rows_of_a_long_tab_and_says_so(tmp_path, capsys):
+    from openpyxl import Workbook
+    book = Workbook()
+    for row in log_rows(5_010):
+        book.active.append(row)
+    book.save(tmp_path / "log.xlsx")
+    config = tmp_path / "c.yaml"
+    assert main.main(["init", "--from", str(tmp_path / "log.xlsx"), "--config", str(config)],
+                     now=NOW) == 0
+    assert "(its first 5,000 rows read: labels further down are left to `check`)" in \
+        capsys.readouterr().out
+    assert "Duty (lunch/bus)" not in config.read_text()  # on row 5,011: not read
+
+
+def test_init_from_google_reads_only_the_first_rows_within_the_grid(
+        sheets_api, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("SHEETS_API_ENDPOINT", sheets_api.url)
+    monkeypatch.setenv("SHEETS_API_TOKEN", "test-token")
+    sid = sheets_api.create_spreadsheet("Long log", {"Log": log_rows(5_010),
+                                                     "Notes": [["a note"]]}, owner="test-token")
+    monkeypatch.chdir(tmp_path)
+    assert main.main(["init", "--from", sid, "--config", str(tmp_path / "c.yaml")],
+                     now=NOW) == 0
+    assert sheets_api.log.counts() == {"spreadsheets.get": 1, "values.batchGet": 1}
+    out = capsys.readouterr().out
+    assert "Long log › Log  →  coaching_log\n  (its first 5,000 rows read" in out
