@@ -53,7 +53,7 @@ from delivery.oauth import SetupMissing
 from delivery.report import DeliveryReport
 from delivery.sender import check_credentials, hold_outbox, preflight, send_emails
 from delivery.smtp import ServerRefused
-from reports.alert import Held, held_emails, render_alert
+from reports.alert import Held, coach_schools, held_emails, render_alert
 from reports.coach import coach_contexts
 from reports.context import district_context, school_contexts
 from reports.export import export_figures
@@ -127,10 +127,10 @@ def run_once(config: Config, week: ReportWeek, *, dry_run: bool, now: dt.datetim
     between_steps(should_stop)
     console.step("Rendering emails")
     emails = render_emails(config, impact, data)
-    held = held_emails(emails, read.failures)
+    held = held_emails(emails, read.failures, coach_schools(data, impact))
     alerts = alert_emails(config, week, read, emails, held, now)
     target = output_target(config, google)
-    going = [e for e in emails if e.school not in held] if send else []
+    going = [e for e in emails if e.key not in held] if send else []
     summary = mark_incomplete(summary_tables(config, impact, data, going, now=now),
                               read.failures, read.quiet)
     emails += alerts
@@ -166,7 +166,7 @@ def send_week(config: Config, week: ReportWeek, *, now: dt.datetime, school: str
                                       connect_google(config, sleep=pause_for(should_stop)),
                                       should_stop)
     emails = for_school(render_emails(config, impact, data), school)
-    held = held_emails(emails, read.failures)
+    held = held_emails(emails, read.failures, coach_schools(data, impact))
     between_steps(should_stop)
     console.step(f"Delivering {counted(len(emails), 'email')} via {delivery_target(config, week)}")
     delivered = deliver(config, emails, week, now, resend=resend, held=held,
@@ -289,7 +289,7 @@ def refresh_alerts(config: Config, alerts: list[Email], failures: Failures) -> l
 def alert_emails(config: Config, week: ReportWeek, read: Read, emails: list[Email],
                  held: dict[str, str], now: dt.datetime) -> list[Email]:
     """District staff's alert, when a source failed or a school went quiet."""
-    lines = [Held(e.school, e.to, held[e.school]) for e in emails if e.to and e.school in held]
+    lines = [Held(e.school, e.to, held[e.key]) for e in emails if e.to and e.key in held]
     return render_alert(config, week, read.failures, lines, read.quiet, now)
 
 
@@ -509,7 +509,7 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
     text = render_config(proposal, origins, path, now.date())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    for line in mapping_table(proposal) + sis_lines(origins):
+    for line in mapping_table(proposal, sis_lines(origins)):
         console.say(line)
     console.say(f"Wrote {path}. Confirm each '# check:' in it, then run: "
                 f"python main.py check --config {path}")

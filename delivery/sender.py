@@ -69,7 +69,7 @@ def send_emails(config: Config, emails: list[Email], week: str, now: dt.datetime
                 should_stop: Callable[[], bool] = lambda: False,
                 clock: Callable[[], float] = time.time) -> DeliveryReport:
     """Send what the ledger has not sent (with `resend`: these emails regardless), except the
-    `held` ones (school → why), which are recorded as held. A stop asked for is honoured
+    `held` ones (email key → why), which are recorded as held. A stop asked for is honoured
     between two emails."""
     connection = transport(config, environ, clock, sleep)
     report = DeliveryReport(config.delivery.method, connection.label, week)
@@ -175,7 +175,7 @@ def hold(ledger: Ledger, items: list[Outgoing], held: Mapping[str, str],
     delivery method); return the others. An email sent before the source broke stays sent."""
     rest = []
     for item in items:
-        reason = held.get(item.email.school)
+        reason = held.get(item.email.key)
         if reason is None:
             rest.append(item)
             continue

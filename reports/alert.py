@@ -4,10 +4,15 @@ quiet this week. Sent only when there is something to say."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+
+import pandas as pd
 
 from config.model import Config
 from core.failures import EVERY_SCHOOL, Failures, full_text, quiet_message, where
+from core.impact import Impact
+from core.validate import Validated
 from core.weeks import ReportWeek
 from reports.render import _INLINER, COACH_DIGEST, DISTRICT_SUMMARY, Email, environment, slug
 
@@ -22,17 +27,42 @@ class Held:
     reason: str
 
 
-def held_emails(emails: list[Email], failures: Failures) -> dict[str, str]:
-    """School → why its email is held. The district summary holds when any source failed: its
-    totals include every school; so do the coaches' notes (a coach's rows may be in any
-    source, and a missing one must not read as nothing logged)."""
-    held = {e.school: failures.reason(e.school) for e in emails
-            if e.school in failures.affected}
-    for summary in (DISTRICT_SUMMARY, COACH_DIGEST):  # coaches' notes: their rows, any source
-        if failures and any(e.school == summary for e in emails):
-            held[summary] = "; ".join(f"{where(p)} could not be used ({p.kind.value})"
-                                      for p in failures.problems)
+def held_emails(emails: list[Email], failures: Failures,
+                coach_schools: Mapping[str, Collection[str]]) -> dict[str, str]:
+    """Email key → why it is held. A principal's email holds when its school depends on a
+    failed source; the district summary when any source failed (its totals include every
+    school); a coach's note when one of the coach's schools (`coach_schools`, by the coach's
+    address: the roster's and their cycles') does, so a missing log never reads as nothing
+    logged, and a coach the job cannot place holds too."""
+    if not failures:
+        return {}
+    every = "; ".join(f"{where(p)} could not be used ({p.kind.value})"
+                      for p in failures.problems)
+    held = {}
+    for e in emails:
+        if e.school == DISTRICT_SUMMARY:
+            held[e.key] = every
+        elif e.school == COACH_DIGEST:
+            schools = coach_schools.get((e.to or "").casefold())
+            hit = [s for s in schools or () if s in failures.affected]
+            if schools is None or hit:
+                held[e.key] = "; ".join(dict.fromkeys(failures.reason(s) for s in hit)) or every
+        elif e.school in failures.affected:
+            held[e.key] = failures.reason(e.school)
     return held
+
+
+def coach_schools(data: Validated, impact: Impact) -> dict[str, set[str]]:
+    """Coach's address (casefolded) → the schools their note counts: the roster's and those of
+    their cycles."""
+    pairs = pd.concat([data.coach_schools[["coach", "school"]],
+                       impact.cycles[["coach", "school"]]])
+    schools = pairs.dropna().groupby("coach")["school"].agg(set)
+    out: dict[str, set[str]] = {}
+    for coach, email in data.coaches[["coach", "email"]].itertuples(index=False):
+        if isinstance(email, str) and email:
+            out.setdefault(email.casefold(), set()).update(schools.get(coach, set()))
+    return out
 
 
 def render_alert(config: Config, week: ReportWeek, failures: Failures, held: list[Held],

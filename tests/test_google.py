@@ -408,6 +408,7 @@ def test_an_unshared_source_holds_its_school_and_the_rest_of_the_run_goes_on(she
     mine = [r for r in issues if r[2] == "Hillcrest coaching log"]
     assert len(mine) == 1 and "No permission" in mine[0][8]
     written = sorted(p.name for p in (tmp_path / "outbox" / "2026-W47").glob("*.eml"))
-    assert len(written) == 7 and "hillcrest-middle-school.eml" not in written
-    assert not [n for n in written if n.startswith("coach-")]  # held with the failed source
+    assert len(written) == 15 and "hillcrest-middle-school.eml" not in written
+    coaches = [n for n in written if n.startswith("coach-")]
+    assert len(coaches) == 8 and "coach-hannah-lindqvist.eml" not in coaches  # Hillcrest's coach
     assert [n for n in written if n.startswith("source-alert-")]  # the staff alert, in the outbox

@@ -378,3 +378,64 @@ def test_a_scheduled_refresh_that_meets_a_failure_alerts_staff_and_sends_no_repo
     d.break_("tab renamed")
     assert main.runner(config, lambda: False).run(RunKind.REFRESH, week, NOW).delivered == 1
     assert [to for to, _ in received(server)] == [LEAD]
+
+
+def test_every_tab_counting_a_held_school_says_incomplete_and_the_others_stay(
+        tmp_path, server, certs):
+    d = Workbooks(tmp_path, server, certs)
+    assert run("run", "--once", "--config", str(d.config), week="2026-W46") == 0
+    d.break_("tab renamed")
+    assert run("run", "--once", "--config", str(d.config)) == 5
+    book = load_workbook(tmp_path / "summary.xlsx")
+
+    def tab(name):
+        rows = list(book[name].iter_rows(values_only=True))
+        return list(rows[0]), [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    why = "Incomplete: Alpha log › Log could not be used (tab missing)"
+
+    header, coaches = tab("Coaches")
+    assert header[-1] == "Data notes"
+    for c in coaches:
+        alpha = ALPHA in c["Schools"]
+        assert (c["Hours logged (year)"] == "incomplete") is alpha
+        assert (c["Data notes"] == why) is alpha and c["FTE"] != "incomplete"
+    _, equity = tab("Equity")
+    by_school = {e["School"]: e for e in equity}
+    assert by_school[ALPHA]["Coaching hours"] == "incomplete"
+    assert isinstance(by_school[BETA]["Coaching hours"], float)  # Beta's own figure stands
+    assert by_school[BETA]["Share of coaching hours"] == "incomplete"  # of a total missing Alpha
+    assert by_school[BETA]["Classroom teachers"] != "incomplete"
+    _, trends = tab("Trends")
+    for t in trends:
+        assert (t["Sessions"] == "incomplete") is (t["School"] in (ALPHA, "All schools"))
+    header, weeks = tab("Hours by Week")
+    assert all(w[ALPHA] is None and w["All schools"] is None for w in weeks)
+    assert any(isinstance(w[BETA], float) and w[BETA] > 0 for w in weeks)
+    assert weeks[0]["Data notes"].startswith("Left blank, incomplete: Alpha Elementary: ")
+    _, cycles = tab("Cycles")
+    assert {c["Sessions logged"] == "incomplete" for c in cycles if c["School"] == ALPHA} == {True}
+    assert "incomplete" not in {c["Sessions logged"] for c in cycles if c["School"] == BETA}
+    notes = [r[0] for r in book["Dashboard"].iter_rows(max_row=3, max_col=1, values_only=True)]
+    assert notes[2] == (f"Incomplete: {ALPHA} left out of the charts (a source could not be "
+                        "used; see the Data notes columns).")
+
+
+def test_a_coachs_note_is_held_only_when_one_of_their_schools_is(tmp_path, server, certs,
+                                                                  capsys):
+    d = Workbooks(tmp_path, server, certs)
+    text = d.config.read_text().replace("  timeout: 5\n", "  timeout: 5\n  coach_digest: true\n")
+    d.config.write_text(text)
+    assert run("run", "--once", "--config", str(d.config), week="2026-W46") == 0
+    server.mailbox.received.clear()
+    d.break_("tab renamed")
+    assert run("run", "--once", "--config", str(d.config)) == 5
+    got = sorted(to for to, _ in received(server))
+    assert got == ["bo@district.example", KIM, LEAD]  # Bo serves Beta only; Ann serves Alpha too
+    out = capsys.readouterr().out
+    assert "held:          Coach digest <ann@district.example>: Alpha log › Log could not be " \
+           "used (tab missing)" in out
+    assert "<bo@district.example>" not in out.split("held:", 1)[1]
+    d.fix("tab renamed")
+    server.mailbox.received.clear()
+    assert run("run", "--once", "--config", str(d.config)) == 0
+    assert sorted(to for to, _ in received(server)) == ["ann@district.example", PAT]
