@@ -491,8 +491,13 @@ def check_email(config: Config) -> None:
         console.say(f"\nEmail: {checked}. Nothing was sent.")
 
 
+CHECK_FAILED = "Check found that a run would fail: "
+RUN_FAILED = "The run could not finish: "
+
+
 def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
-    """A first config from the district's own sheets; `check` then runs on it."""
+    """A first config from the district's own sheets; `check` then runs on it (its exit code
+    is init's), unless --no-check."""
     path = Path(args.config or "config/district.yaml")
     if path.exists() and not args.force:
         raise ConfigError(f"--config: {path} already exists and was left as it is. Give another "
@@ -511,9 +516,20 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
     path.write_text(text, encoding="utf-8")
     for line in mapping_table(proposal, sis_lines(origins)):
         console.say(line)
-    console.say(f"Wrote {path}. Confirm each '# check:' in it, then run: "
-                f"python main.py check --config {path}")
-    return EXIT_OK
+    if args.no_check:
+        console.say(f"Wrote {path}. Confirm each '# check:' in it, then run: "
+                    f"python main.py check --config {path}")
+        return EXIT_OK
+    console.say(f"Wrote {path}. Running check on it:")
+    try:
+        code = cmd_check(argparse.Namespace(config=str(path), all=False), now)
+    except JobError as exc:
+        console.error(f"{CHECK_FAILED}{exc}")
+        code = EXIT_FAILED
+    console.say(f"\n{path}: confirm each '# check:' in it" + (
+        ", fix what check found above, then run check again: " if code else
+        "; check passes on it. After any edit, run: ") + f"python main.py check --config {path}")
+    return code
 
 
 def cmd_template(args: argparse.Namespace, now: dt.datetime) -> int:
@@ -619,6 +635,8 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--school-year", metavar="START:END", help="first and last day of school, "
                       "e.g. 2026-08-17:2027-06-04 (default: guessed from the dates found)")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
+    init.add_argument("--no-check", action="store_true", help="write the config only, without "
+                      "running check on it")
     init.set_defaults(func=cmd_init)
     template = sub.add_parser("template", parents=[log_flags()],
                               help="write blank source workbooks (headers, dropdowns, a locked "
@@ -664,7 +682,7 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
                       "finish.")
         return EXIT_STOPPED
     except JobError as exc:
-        console.error(f"The run could not finish: {exc}")
+        console.error(f"{CHECK_FAILED if args.func is cmd_check else RUN_FAILED}{exc}")
         return EXIT_FAILED
     except Exception as exc:  # a bug: one plain line here, the traceback in the state file
         console.debug_trace(exc)

@@ -76,6 +76,19 @@ def test_the_school_year_is_the_one_stated_and_not_marked_check(made):
         assert "(from the SIS calendar, academicSessions.csv line 5: 2026-2027)" in text
 
 
+def test_init_on_part_of_a_district_runs_check_which_says_what_is_missing(tmp_path, capsys,
+                                                                        caplog):
+    config = tmp_path / "c.yaml"
+    assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(config)], now=NOW) == 1
+    out = capsys.readouterr().out
+    assert f"Wrote {config}. Running check on it:" in out
+    assert "Check found that a run would fail: No usable rows on the Schools or Coaches tab" \
+        in caplog.text
+    assert out.rstrip().endswith(f"{config}: confirm each '# check:' in it, fix what check "
+                                 f"found above, then run check again: python main.py check "
+                                 f"--config {config}")
+
+
 def test_check_passes_on_it_with_no_hand_edits(made, capsys):
     _, config, _ = made
     assert main.main(["check", "--config", str(config)], now=NOW) == 0
@@ -102,8 +115,8 @@ def test_the_figures_equal_the_demos(made):
 
 def test_without_the_school_year_it_is_guessed_and_marked(tmp_path, capsys):
     config = tmp_path / "c.yaml"
-    assert main.main(["init", "--from", *map(str, SHAPES[1:]), "--config", str(config)],
-                     now=NOW) == 0
+    assert main.main(["init", "--from", *map(str, SHAPES[1:]), "--config", str(config),
+                      "--no-check"], now=NOW) == 0
     assert re.search(r"start: 2026-08-24  # check: the first day of school", config.read_text())
     table = capsys.readouterr().out
     assert re.search(r"Time spent \(hrs\)\s+minutes\s+by meaning, numbers read as hours", table)
@@ -117,8 +130,8 @@ def test_init_never_overwrites_a_config_without_force(tmp_path, caplog):
                      now=NOW) == 2
     assert config.read_text() == "mine"
     assert "already exists and was left as it is" in caplog.text
-    assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(config), "--force"],
-                     now=NOW) == 0
+    assert main.main(["init", "--from", str(SHAPES[1]), "--config", str(config), "--force",
+                      "--no-check"], now=NOW) == 0
 
 
 def test_init_from_a_missing_workbook_says_which(tmp_path, caplog):
@@ -137,7 +150,8 @@ def test_init_from_a_google_spreadsheet_costs_one_metadata_call_and_one_read(
     url = f"https://docs.google.com/spreadsheets/d/{sid}/edit"
     config = tmp_path / "c.yaml"
     monkeypatch.chdir(tmp_path)
-    assert main.main(["init", "--from", url, "--config", str(config)], now=NOW) == 0
+    assert main.main(["init", "--from", url, "--config", str(config), "--no-check"],
+                     now=NOW) == 0
     assert sheets_api.log.counts() == {"spreadsheets.get": 1, "values.batchGet": 1}
     text = config.read_text()
     assert 'name: "Small district"' in text and "backend: google" in text
@@ -158,8 +172,8 @@ def test_two_columns_fitting_one_field_get_an_alias_marked_check(tmp_path, capsy
     sheet.append([dt.date(2026, 11, 2), "Bo Diaz", "Beta Middle", "Planning", 30, 15])
     book.save(tmp_path / "log.xlsx")
     config = tmp_path / "c.yaml"
-    assert main.main(["init", "--from", str(tmp_path / "log.xlsx"), "--config", str(config)],
-                     now=NOW) == 0
+    assert main.main(["init", "--from", str(tmp_path / "log.xlsx"), "--config", str(config),
+                      "--no-check"], now=NOW) == 0
     text = config.read_text()
     assert 'minutes: ["Minutes (planning)"]  # check: another column fits as well' in text
     assert "check: another column fits as well; alias written" in capsys.readouterr().out
@@ -185,8 +199,8 @@ def test_init_reads_the_first_rows_of_a_long_tab_and_says_so(tmp_path, capsys):
         book.active.append(row)
     book.save(tmp_path / "log.xlsx")
     config = tmp_path / "c.yaml"
-    assert main.main(["init", "--from", str(tmp_path / "log.xlsx"), "--config", str(config)],
-                     now=NOW) == 0
+    assert main.main(["init", "--from", str(tmp_path / "log.xlsx"), "--config", str(config),
+                      "--no-check"], now=NOW) == 0
     assert "(its first 5,000 rows read: labels further down are left to `check`)" in \
         capsys.readouterr().out
     assert "Duty (lunch/bus)" not in config.read_text()  # on row 5,011: not read
@@ -199,8 +213,8 @@ def test_init_from_google_reads_only_the_first_rows_within_the_grid(
     sid = sheets_api.create_spreadsheet("Long log", {"Log": log_rows(5_010),
                                                      "Notes": [["a note"]]}, owner="test-token")
     monkeypatch.chdir(tmp_path)
-    assert main.main(["init", "--from", sid, "--config", str(tmp_path / "c.yaml")],
-                     now=NOW) == 0
+    assert main.main(["init", "--from", sid, "--config", str(tmp_path / "c.yaml"),
+                      "--no-check"], now=NOW) == 0
     assert sheets_api.log.counts() == {"spreadsheets.get": 1, "values.batchGet": 1}
     out = capsys.readouterr().out
     assert "Long log › Log  →  coaching_log\n  (its first 5,000 rows read" in out
