@@ -31,9 +31,9 @@ def dashboard(impact: Impact, district_name: str, target: float,
 
 def time_in_cycles_chart(anchor: tuple[int, int]) -> Chart:
     return Chart("time-in-cycles", "Time in cycles against the target",
-                 ChartKind.COLUMN, OutputTab.SCHOOLS, "School",
-                 ("Time in cycles", "Time-in-cycles target"),
-                 y_title="Share of hours logged", percent_axis=True, anchor=anchor)
+                 ChartKind.COLUMN, OutputTab.SCHOOLS, "School", ("Time in cycles",),
+                 y_title="Share of hours logged", percent_axis=True, anchor=anchor,
+                 lines=("Time-in-cycles target",))
 
 
 def proficiency_chart(anchor: tuple[int, int]) -> Chart:

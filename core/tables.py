@@ -105,6 +105,8 @@ class Chart:
     percent_axis: bool = False
     anchor: tuple[int, int] = (0, 0)
     """Top-left cell on the Dashboard tab (row, column), zero-based."""
+    lines: tuple[str, ...] = ()
+    """Series drawn as a line across a column chart (a target), on the same axis."""
 
 
 @dataclass(frozen=True)

@@ -188,10 +188,14 @@ def chart_spec(chart: Chart, table: Table, sheet_id: int) -> dict[str, Any]:
     def column(name: str) -> dict[str, Any]:
         c = table.column(name)
         return {"sourceRange": {"sources": [grid(sheet_id, 0, rows, c, c + 1)]}}
+    series = [{"series": column(s), "targetAxis": "LEFT_AXIS"} for s in chart.series]
+    if chart.lines:  # a combo chart: the columns, and each line across them
+        series = [{**s, "type": CHART_TYPES[chart.kind]} for s in series] + [
+            {"series": column(s), "targetAxis": "LEFT_AXIS", "type": "LINE",
+             "lineStyle": {"type": "MEDIUM_DASHED", "width": 2}} for s in chart.lines]
     return {"title": chart.title, "basicChart": {
-        "chartType": CHART_TYPES[chart.kind], "legendPosition": "BOTTOM_LEGEND",
-        "headerCount": 1,
+        "chartType": "COMBO" if chart.lines else CHART_TYPES[chart.kind],
+        "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
         "axis": [{"position": "BOTTOM_AXIS", "title": chart.x_title or chart.domain},
                  {"position": "LEFT_AXIS", "title": chart.y_title}],
-        "domains": [{"domain": column(chart.domain)}],
-        "series": [{"series": column(s), "targetAxis": "LEFT_AXIS"} for s in chart.series]}}
+        "domains": [{"domain": column(chart.domain)}], "series": series}}

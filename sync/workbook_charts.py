@@ -44,6 +44,7 @@ def column_letter(index: int) -> str:
 
 
 AnyChart: TypeAlias = BarChart | LineChart | ScatterChart
+TARGET_COLOUR = "C0504D"
 
 
 def build_chart(chart: Chart, source: Worksheet, table: Table) -> AnyChart:
@@ -72,8 +73,24 @@ def build_chart(chart: Chart, source: Worksheet, table: Table) -> AnyChart:
             drawn.series[-1].smooth = False
     if chart.kind is not ChartKind.SCATTER:
         drawn.set_categories(domain)
+    if chart.lines:
+        drawn += target_lines(chart, source, table, domain)
     drawn.legend.position = "b"
     return drawn
+
+
+def target_lines(chart: Chart, source: Worksheet, table: Table, domain: Reference) -> LineChart:
+    """The `lines` series as a dashed line over the columns, on the same axes."""
+    line = LineChart()
+    for column in chart.lines:
+        line.add_data(_reference(source, table, column, header=True), titles_from_data=True)
+        drawn = line.series[-1]
+        drawn.smooth, drawn.marker.symbol = False, "none"
+        drawn.graphicalProperties.line.solidFill = TARGET_COLOUR
+        drawn.graphicalProperties.line.dashStyle = "dash"
+        drawn.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
+    line.set_categories(domain)
+    return line
 
 
 def _empty(kind: ChartKind) -> AnyChart:

@@ -68,6 +68,11 @@ def test_the_dashboard_charts_read_the_right_ranges(sheets_api, google_demo):
             sheets["Dashboard"]["properties"]["sheetId"]
     assert read["Time in cycles against the target"] == [
         ("Schools", "School"), ("Schools", "Time in cycles"), ("Schools", "Time-in-cycles target")]
+    combo = next(c["spec"]["basicChart"] for c in charts
+                 if c["spec"]["title"] == "Time in cycles against the target")
+    assert combo["chartType"] == "COMBO"  # the target a dashed line across the columns
+    assert [(s["type"], s.get("lineStyle")) for s in combo["series"]] == [
+        ("COLUMN", None), ("LINE", {"type": "MEDIUM_DASHED", "width": 2})]
     assert read["Coaching hours per teacher against need"] == [
         ("Equity", "Need indicator"), ("Equity", "Coaching hours per teacher")]
     assert read["% proficient before and after (completed cycles)"][1:] == [

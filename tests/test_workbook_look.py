@@ -110,10 +110,14 @@ def test_the_dashboard_draws_four_native_charts_from_the_tabs(book):
     assert len(charts) == 4  # after two runs: replaced, not piled up
     refs = []
     for chart in charts:
-        for s in chart.series:
+        for s in (s for part in chart._charts for s in part.series):
             values = s.val.numRef.f if s.val is not None else s.yVal.numRef.f
             refs.append(values)
     assert "'Schools'!$K$2:$K$8" in refs and "'Schools'!$L$2:$L$8" in refs  # in cycles, target
+    in_cycles = charts[0]._charts
+    assert [type(c).__name__ for c in in_cycles] == ["BarChart", "LineChart"]  # target: a line
+    assert in_cycles[1].series[0].val.numRef.f == "'Schools'!$L$2:$L$8"
+    assert in_cycles[1].series[0].graphicalProperties.line.prstDash == "dash"
     assert "'Equity'!$E$2:$E$8" in refs  # hours per teacher, against need
     assert sum(r.startswith("'Hours by Week'!") for r in refs) == 8  # district + 7 schools
     titles = header(book["Schools"])
