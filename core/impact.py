@@ -286,6 +286,8 @@ def school_figures(data: Validated, logs: pd.DataFrame, cycles: pd.DataFrame, wi
     meetings = logs[logs["activity"].eq(Activity.PRINCIPAL_MEETING.value)]
     weeks_met = meetings["date"].dt.to_period("W-SUN").groupby(meetings["school"]).nunique()
     out["meeting_weeks"] = weeks_met.reindex(out.index).fillna(0)
+    out["last_meeting"] = meetings.groupby("school", observed=True)["date"].max() \
+        .reindex(out.index)
     out["weeks_elapsed"] = elapsed if window == YTD else 1
     out["meeting_weeks_pct"] = pct_series(out["meeting_weeks"], out["weeks_elapsed"])
     status = [benchmark_status(row, settings.benchmarks) for _, row in out.iterrows()]

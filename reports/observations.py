@@ -23,7 +23,7 @@ import pandas as pd
 from config.model import Config
 from core.display import fixed, half_up, hours, missing
 from core.impact import BENCHMARK_FIGURES, YTD, Impact
-from core.schema import NON_COACHING, Activity, CycleStatus, Stage
+from core.schema import NON_COACHING, CycleStatus, Stage
 from core.validate import Validated
 
 MAX_OBSERVATIONS = 3
@@ -37,7 +37,7 @@ def observations(school: str, impact: Impact, data: Validated, config: Config) -
     year = impact.schools[YTD].loc[school]
     rules: list[Callable[[], str]] = [
         lambda: overdue(cycles),
-        lambda: meeting_gap(data.logs, school, impact.week.end),
+        lambda: meeting_gap(year["last_meeting"], impact.week.end),
         lambda: non_coaching(impact.school_activity[YTD], school, year["minutes"]),
         lambda: near_benchmark(year, config),
         lambda: ending_soon(cycles, impact.week.end),
@@ -59,13 +59,11 @@ def overdue(cycles: pd.DataFrame) -> str:
             f"Teachers enter them on the Assessments tab.")
 
 
-def meeting_gap(logs: pd.DataFrame, school: str, week_end: dt.date) -> str:
-    meetings = logs[(logs["school"] == school)
-                    & logs["activity"].eq(Activity.PRINCIPAL_MEETING.value)
-                    & (logs["date"] <= pd.Timestamp(week_end))]
-    if meetings.empty:
+def meeting_gap(last_meeting: pd.Timestamp, week_end: dt.date) -> str:
+    """From the school's last meeting this year to date (core/impact.py `last_meeting`)."""
+    if pd.isna(last_meeting):
         return "No principal–coach meeting has been logged this year."
-    last = meetings["date"].max().date()
+    last = last_meeting.date()
     weeks = (week_end - last).days // 7
     if weeks < MEETING_GAP_WEEKS:
         return ""

@@ -7,6 +7,7 @@ Bo Beta B-1 debrief 30, subbing (other duties) 180 (W47).
 """
 import math
 
+import pandas as pd
 import pytest
 
 from config.model import Settings
@@ -135,3 +136,12 @@ def test_no_data_gives_no_division_errors():
     figures = compute_impact(empty, Settings(), YEAR, parse_week("2026-W47"))
     assert math.isnan(figures.schools[YTD].loc["Alpha Elementary", "time_in_cycles_pct"])
     assert figures.district[YTD]["minutes"] == 0
+
+
+def test_the_last_principal_meeting_is_the_last_up_to_the_report_week():
+    data = validate(raw_tabs(), context())
+    for week, alpha in (("2026-W47", "2026-11-18"), ("2026-W46", "2026-10-05")):
+        last = compute_impact(data, Settings(level_scores=LEVELS), YEAR,
+                              parse_week(week)).schools[YTD]["last_meeting"]
+        assert last["Alpha Elementary"] == pd.Timestamp(alpha), week  # not a later one
+        assert pd.isna(last["Beta Middle"])
