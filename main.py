@@ -7,7 +7,7 @@ principals.
     python main.py schedule [--config PATH]
     python main.py status [--config PATH]
     python main.py init --from WORKBOOK_OR_URL... [--config PATH] [--force]
-    python main.py template --to FOLDER [--force]
+    python main.py template --to FOLDER_OR_DRIVE_FOLDER_URL [--force]
     (every command also takes --verbose or --quiet)
 
 Exit codes: 0 the job did its work (data issues found is still 0); 1 it could not; 2 usage or
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from cli import console
 from config.loader import load_config
-from config.model import SIS_TABS, Config
+from config.model import SIS_TABS, Config, Google, drive_folder, looks_like_google
 from config.writer import Origin, render_config
 from core.errors import ConfigError, DeliveryError, JobError
 from core.failures import (
@@ -78,10 +78,11 @@ from scheduler.runner import Runner, Service, Sleep
 from scheduler.status import status_report
 from scheduler.stop import StopCheck, StopFlag, Stopped, between_steps, never, pause_for
 from sync.common import rows_held
-from sync.google_api import GoogleConnection
+from sync.google_api import GoogleConnection, connect
 from sync.inspect import inspect_source
 from sync.sources import connect_google, describe_output, output_target, read_sources, write_output
 from sync.template import write_templates
+from sync.template_google import folder_url, write_google_templates
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_STOPPED, EXIT_HELD = 0, 1, 2, 3, 4, 5
 
@@ -533,7 +534,10 @@ def cmd_init(args: argparse.Namespace, now: dt.datetime) -> int:
 
 
 def cmd_template(args: argparse.Namespace, now: dt.datetime) -> int:
-    """Blank source workbooks for a district starting from nothing."""
+    """Blank source workbooks for a district starting from nothing: .xlsx files in a local
+    folder, or Google spreadsheets in a Drive folder."""
+    if looks_like_google(args.to):
+        return google_templates(args.to, force=args.force)
     try:
         paths = write_templates(Path(args.to), force=args.force)
     except FileExistsError as exc:
@@ -543,6 +547,29 @@ def cmd_template(args: argparse.Namespace, now: dt.datetime) -> int:
         console.say(f"Wrote {path}")
     console.say("Share them, fill them in, then write a config for them with: python main.py "
                 "init --from " + " ".join(str(p) for p in paths))
+    return EXIT_OK
+
+
+def google_templates(location: str, *, force: bool) -> int:
+    """The templates as Google spreadsheets in a Drive folder, with the credentials `init`
+    uses (GOOGLE_APPLICATION_CREDENTIALS), asking for Drive's `drive.file` scope besides."""
+    folder = drive_folder(location)
+    if folder is None:
+        raise ConfigError(f"--to: '{location}' is not a Google Drive folder's address. Open "
+                          "the folder in Google Drive and copy the address "
+                          "(https://drive.google.com/drive/folders/...), or give gdrive:<folder "
+                          "ID>, or a local folder's path.")
+    made = write_google_templates(connect(Google(), creator=True), folder, force=force)
+    for m in made:
+        console.say(f"Created {m.title} in {folder_url(folder)}: {m.url}")
+        for old in m.replaced:
+            console.say(f"  the earlier {m.title} ({old}) is in the Drive trash; restore it "
+                        "from there within 30 days if it was wanted")
+        for old in m.kept:
+            console.warning(f"The earlier {m.title} could not be moved to the trash and is "
+                            f"still in the folder: {old}")
+    console.say("Share them, fill them in, then write a config for them with: python main.py "
+                "init --from " + " ".join(m.url for m in made))
     return EXIT_OK
 
 
@@ -642,8 +669,10 @@ def parser() -> argparse.ArgumentParser:
                               help="write blank source workbooks (headers, dropdowns, a locked "
                               "header row, instructions) for a district starting from nothing")
     template.add_argument("--to", required=True, metavar="FOLDER", help="the folder to write "
-                          "them to")
-    template.add_argument("--force", action="store_true", help="overwrite existing files")
+                          "them to: a local folder (.xlsx workbooks), or a Google Drive "
+                          "folder's address or gdrive:<folder ID> (Google spreadsheets)")
+    template.add_argument("--force", action="store_true", help="overwrite existing files (in "
+                          "Drive: make new ones and move the earlier ones to the trash)")
     template.set_defaults(func=cmd_template)
     return p
 

@@ -178,6 +178,24 @@ def spreadsheet_id(location: str) -> str | None:
     return location.strip() if _SHEET_ID.match(location.strip()) else None
 
 
+DRIVE_FOLDER_URL = "https://drive.google.com/drive/folders/"
+_FOLDER_URL = re.compile(r"^https?://drive\.google\.com/drive/(?:u/\d+/)?folders/([A-Za-z0-9_-]{10,})"
+                         r"/?(?:[?#].*)?$")
+_FOLDER_REF = re.compile(r"^gdrive:([A-Za-z0-9_-]{10,})$")
+
+
+def drive_folder(location: str) -> str | None:
+    """The folder ID in a Google Drive folder's address (also `/drive/u/0/folders/…` and a
+    `?usp=sharing` tail) or in `gdrive:<ID>`; None for anything else."""
+    found = _FOLDER_URL.match(location.strip()) or _FOLDER_REF.match(location.strip())
+    return found[1] if found else None
+
+
+def looks_like_google(location: str) -> bool:
+    """Meant for Google, whether or not it parses: never a local folder named `https:`."""
+    return location.strip().lower().startswith(("http://", "https://", "gdrive:"))
+
+
 def _check_location(backend: Backend, location: str) -> None:
     if backend is Backend.GOOGLE and spreadsheet_id(location) is None:
         raise ValueError(

@@ -30,6 +30,11 @@ READ_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
 """Only to learn which sources changed since the last read (`sync.source_versions`)."""
+DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
+"""Only for `template`: the narrowest scope that lets an app create files in Drive (and see
+only the files it created), asked for by that command alone."""
+TEMPLATE_SCOPES = (WRITE_SCOPE, DRIVE_FILE_SCOPE)
+DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 ENDPOINT_ENV = "SHEETS_API_ENDPOINT"
 
 
@@ -104,31 +109,53 @@ class GoogleConnection:
 
 def connect(settings: Google, *, pacer: Pacer | None = None,
             policy: RetryPolicy | None = None,
-            sleep: Callable[[float], None] = time.sleep) -> GoogleConnection:
-    """`sleep` waits for the quota's turn and between retries (one a stop cuts short)."""
+            sleep: Callable[[float], None] = time.sleep, creator: bool = False
+            ) -> GoogleConnection:
+    """`sleep` waits for the quota's turn and between retries (one a stop cuts short).
+    `creator`: for `template`, the one command that creates files in Drive."""
     pacer = pacer or Pacer({READ: settings.reads_per_minute, WRITE: settings.writes_per_minute},
                            sleep=sleep)
     policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
     endpoint = settings.endpoint or os.environ.get(ENDPOINT_ENV)
-    read_creds, write_creds, account = credentials(settings, local=bool(endpoint))
+    read_creds, write_creds, account = credentials(settings, local=bool(endpoint),
+                                                   creator=creator)
 
     def client(creds: BaseCredentials) -> HTTPClient:
-        session = AuthorizedSession(creds)
-        if endpoint:
-            mount_endpoint_override(session, endpoint)
-        return PoliteHTTPClient(creds, session, pacer=pacer, policy=policy,
-                                timeout=settings.timeout_seconds)
+        return polite_client(creds, settings, endpoint, pacer, policy)
     return GoogleConnection(client(read_creds), client(write_creds), account, pacer)
 
 
-def credentials(settings: Google, *, local: bool
+def polite_client(creds: BaseCredentials, settings: Google, endpoint: str | None, pacer: Pacer,
+                  policy: RetryPolicy) -> HTTPClient:
+    session = AuthorizedSession(creds)
+    if endpoint:
+        mount_endpoint_override(session, endpoint)
+    return PoliteHTTPClient(creds, session, pacer=pacer, policy=policy,
+                            timeout=settings.timeout_seconds)
+
+
+def local_token(settings: Google) -> BaseCredentials:
+    """With an endpoint override (a local stand-in): the bearer token in `token_env`."""
+    return token_credentials.Credentials(token=os.environ.get(settings.token_env, "local"))
+
+
+def credentials(settings: Google, *, local: bool, creator: bool = False
                 ) -> tuple[BaseCredentials, BaseCredentials, str | None]:
     """Service-account credentials with the narrowest scopes: read-only for sources (and
-    Drive metadata, to skip unchanged ones), spreadsheets for the output. With an endpoint
-    override, a bare token instead."""
+    Drive metadata, to skip unchanged ones), spreadsheets for the output; a `creator`'s are
+    spreadsheets and `drive.file` for both. With an endpoint override, a bare token instead."""
     if local:
-        token = token_credentials.Credentials(token=os.environ.get(settings.token_env, "local"))
+        token = local_token(settings)
         return token, token, None
+    if creator:
+        key = key_credentials(settings, TEMPLATE_SCOPES)
+        return key, key, key.service_account_email
+    reader = key_credentials(settings, (READ_SCOPE, DRIVE_METADATA_SCOPE))
+    return reader, reader.with_scopes([WRITE_SCOPE]), reader.service_account_email
+
+
+def key_credentials(settings: Google, scopes: tuple[str, ...]) -> service_account.Credentials:
+    """The service account's key file, named by the environment variable `credentials_env`."""
     path = os.environ.get(settings.credentials_env)
     if not path:
         raise ConfigError(
@@ -136,8 +163,7 @@ def credentials(settings: Google, *, local: bool
             f"{settings.credentials_env} to the key file's path (google.credentials_env in the "
             "config names the variable). See README, 'Connecting Google Sheets'.")
     try:
-        reader = service_account.Credentials.from_service_account_file(
-            path, scopes=[READ_SCOPE, DRIVE_METADATA_SCOPE])
+        return service_account.Credentials.from_service_account_file(path, scopes=list(scopes))
     except FileNotFoundError:
         raise ConfigError(f"{settings.credentials_env} points at {path}, which does not "
                           "exist. Download the service account's JSON key there.") from None
@@ -145,7 +171,6 @@ def credentials(settings: Google, *, local: bool
         raise ConfigError(f"{path} (from {settings.credentials_env}) is not a service-account "
                           f"JSON key ({exc}). Create a key of type JSON for the service "
                           "account and point the variable at it.") from None
-    return reader, reader.with_scopes([WRITE_SCOPE]), reader.service_account_email
 
 
 def quoted(title: str) -> str:

@@ -24,12 +24,11 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from sync.google_api import Unreachable, api_message
+from sync.google_api import DRIVE_FILES_URL, Unreachable, api_message
 from sync.sheets_cache import CachedSheet, SheetsCache
 
 log = logging.getLogger("coaching_impact")
 
-DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 SPREADSHEETS_ONLY = "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false"
 
 

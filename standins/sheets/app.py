@@ -14,7 +14,7 @@ from typing import Any
 
 from .clock import Clock
 from .errors import ApiError, not_found, permission_denied
-from .model import READER, Ids, Spreadsheet
+from .model import READER, Account, Folder, Ids, SharedDrive, Spreadsheet
 
 Reply = tuple[int, dict[str, Any] | None]
 Handler = Callable[["App", "Call"], Reply]
@@ -56,6 +56,11 @@ class App:
         self.ids = ids or Ids()
         self.open_access = open_access
         self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.folders: dict[str, Folder] = {}
+        self.drives: dict[str, SharedDrive] = {}
+        self.accounts: dict[str, Account] = {}
+        """Bearer token -> who it stands for; an unregistered token is a person with every
+        scope."""
         self.lock = threading.RLock()
         self.handlers: dict[str, Handler] = {}
         self.on_commit: Callable[[], None] | None = None
@@ -71,19 +76,34 @@ class App:
             except ApiError as error:
                 return error.code, error.body()
 
+    def role(self, item: Spreadsheet | Folder, token: str) -> str | None:
+        """The caller's role on a file or folder: its own sharing, else what its parent
+        folders or its shared drive give (Drive's inherited permissions)."""
+        seen: set[str] = set()
+        while True:
+            own = item.role(token, self.open_access)
+            if own is not None:
+                return own
+            drive = self.drives.get(item.place.drive_id or "")
+            parent = self.folders.get(item.place.parent)
+            if parent is None or parent.folder_id in seen:
+                return drive.members.get(token) if drive else None
+            seen.add(parent.folder_id)
+            item = parent
+
     def readable(self, call: Call) -> Spreadsheet:
         """The live spreadsheet, if the caller may read it (404 unknown, 403 not shared)."""
         spreadsheet = self.spreadsheets.get(call.spreadsheet_id or "")
         if spreadsheet is None:
             raise not_found()
-        if spreadsheet.role(call.token, self.open_access) is None:
+        if self.role(spreadsheet, call.token) is None:
             raise permission_denied()
         return spreadsheet
 
     def writable(self, call: Call) -> Spreadsheet:
         """A private copy to change; hand it to commit() once every change has succeeded."""
         spreadsheet = self.readable(call)
-        if spreadsheet.role(call.token, self.open_access) == READER:
+        if self.role(spreadsheet, call.token) == READER:
             raise permission_denied()
         return spreadsheet.clone()
 
@@ -92,6 +112,11 @@ class App:
         previous = self.spreadsheets.get(spreadsheet.spreadsheet_id)
         spreadsheet.version = (previous.version if previous else spreadsheet.version) + 1
         self.spreadsheets[spreadsheet.spreadsheet_id] = spreadsheet
+        if self.on_commit:
+            self.on_commit()
+
+    def changed(self) -> None:
+        """A folder was added, changed or removed: save the state, as commit() does."""
         if self.on_commit:
             self.on_commit()
 

@@ -46,7 +46,10 @@ class ApiError(Exception):
     def body(self) -> dict[str, Any]:
         """Sheets v4 shape {code, message, status}; Drive v3 shape {errors, code, message}."""
         if self.drive_errors is not None:
-            return {"error": {"errors": self.drive_errors, "code": self.code, "message": self.message}}
+            drive: dict[str, Any] = {"errors": self.drive_errors, "code": self.code, "message": self.message}
+            if self.details:  # Drive's newer errors (a scope too narrow) carry both shapes
+                drive.update({"status": self.status, "details": self.details})
+            return {"error": drive}
         error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
         if self.details:
             error["details"] = self.details
@@ -91,6 +94,35 @@ def drive_error(code: int, reason: str, message: str, location: str | None = Non
 
 def drive_file_not_found(file_id: str) -> ApiError:
     return drive_error(404, "notFound", f"File not found: {file_id}.", "fileId")
+
+
+SCOPES_MESSAGE = "Request had insufficient authentication scopes."
+STORAGE_QUOTA_MESSAGE = (
+    "Service Accounts do not have storage quota. Leverage shared drives "
+    "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives), or use OAuth "
+    "delegation (http://support.google.com/a/answer/7281227) instead."
+)  # as Drive words it since 2025 (quoted in public bug reports: n8n#26050, Jumbo810/...#22)
+
+
+def insufficient_scopes(service: str, method: str) -> ApiError:
+    """403 for a token whose scopes do not cover the call: Sheets' shape, or Drive's (which
+    keeps its `errors` list beside the newer fields)."""
+    details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com", "metadata": {"service": service, "method": method}}]  # fmt: skip
+    if service == "drive.googleapis.com":
+        item = {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
+        return ApiError(403, "PERMISSION_DENIED", SCOPES_MESSAGE, details=details, drive_errors=[item])
+    return ApiError(403, "PERMISSION_DENIED", SCOPES_MESSAGE, details=details)
+
+
+def storage_quota_exceeded() -> ApiError:
+    """A service account creating a file that it would own in a My Drive."""
+    item = {"message": STORAGE_QUOTA_MESSAGE, "domain": "usageLimits", "reason": "storageQuotaExceeded"}
+    return ApiError(403, "PERMISSION_DENIED", STORAGE_QUOTA_MESSAGE, drive_errors=[item])
+
+
+def insufficient_file_permissions() -> ApiError:
+    return drive_error(403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.")
 
 
 class RequestError(Exception):

@@ -104,6 +104,57 @@ class Sheet:
         self.grid[name] = self.grid[name] + count
 
 
+def own_role(owner: str, shared: dict[str, str], token: str, open_access: bool) -> str | None:
+    """A caller's role from an item's own sharing: owner, writer, reader or None."""
+    if token == owner or open_access:
+        return OWNER if token == owner else WRITER
+    return shared.get(token) or shared.get("*")
+
+
+@dataclass
+class Place:
+    """A Drive item's place: one parent (Drive allows one since 2020), the shared drive it
+    belongs to (None: a My Drive), and whether it is in the trash."""
+
+    parent: str = "root"
+    drive_id: str | None = None
+    trashed: bool = False
+
+
+@dataclass
+class Folder:
+    """A Drive folder: files inherit its sharing, as in Drive."""
+
+    folder_id: str
+    name: str
+    owner: str
+    shared: dict[str, str] = field(default_factory=dict)
+    place: Place = field(default_factory=Place)
+    created: float = 0.0
+
+    def role(self, token: str, open_access: bool = False) -> str | None:
+        return own_role(self.owner, self.shared, token, open_access)
+
+
+@dataclass
+class SharedDrive:
+    """A shared drive: its files belong to the drive, and its members' roles reach every
+    item in it (`writer` stands for Content manager, who may add, edit and trash)."""
+
+    drive_id: str
+    name: str
+    members: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who a bearer token stands for. `scopes` None: every scope (an unregistered token)."""
+
+    email: str
+    service_account: bool = False
+    scopes: frozenset[str] | None = None
+
+
 @dataclass
 class Spreadsheet:
     """A spreadsheet file: properties, tabs, who may use it, and Drive's timestamps."""
@@ -118,6 +169,8 @@ class Spreadsheet:
     modified: float = 0.0
     version: int = 1
     """Drive's file version: goes up with every change to the file, as Drive's does."""
+    place: Place = field(default_factory=Place)
+    """Where the file sits in Drive: its parent folder, shared drive, trashed or not."""
 
     @property
     def title(self) -> str:
@@ -127,14 +180,11 @@ class Spreadsheet:
         return Spreadsheet(
             self.spreadsheet_id, copy.deepcopy(self.properties), [s.clone() for s in self.sheets],
             self.owner, dict(self.shared), copy.deepcopy(self.developer_metadata),
-            self.created, self.modified, self.version,
+            self.created, self.modified, self.version, copy.copy(self.place),
         )  # fmt: skip
 
     def role(self, token: str, open_access: bool = False) -> str | None:
-        """The caller's role: owner, writer, reader or None (not shared with them)."""
-        if token == self.owner or open_access:
-            return OWNER if token == self.owner else WRITER
-        return self.shared.get(token) or self.shared.get("*")
+        return own_role(self.owner, self.shared, token, open_access)
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
@@ -192,6 +242,12 @@ class Ids:
 
     def spreadsheet_id(self) -> str:
         return "1" + "".join(self.rng.choice(ID_ALPHABET) for _ in range(43))
+
+    def folder_id(self) -> str:
+        return "1" + "".join(self.rng.choice(ID_ALPHABET) for _ in range(32))
+
+    def drive_id(self) -> str:
+        return "0A" + "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(17))
 
     def positive_int(self, taken: set[int]) -> int:
         while True:

@@ -35,6 +35,7 @@ _PATTERNS: list[tuple[str, str, str]] = [
     ("POST", r"/drive/v3/files", "drive.files.create"),
     ("GET", r"/drive/v3/files", "drive.files.list"),
     ("GET", r"/drive/v3/files/(?P<file>[^/]+)", "drive.files.get"),
+    ("PATCH", r"/drive/v3/files/(?P<file>[^/]+)", "drive.files.update"),
     ("DELETE", r"/drive/v3/files/(?P<file>[^/]+)", "drive.files.delete"),
 ]
 _COMPILED = [(method, re.compile(pattern + r"/?$"), name) for method, pattern, name in _PATTERNS]

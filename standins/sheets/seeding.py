@@ -10,7 +10,19 @@ from . import metadata
 from .a1 import parse_cells
 from .app import App
 from .errors import CELL_LIMIT
-from .model import OWNER, READER, WRITER, CellData, Sheet, Spreadsheet, Target
+from .model import (
+    OWNER,
+    READER,
+    WRITER,
+    Account,
+    CellData,
+    Folder,
+    Place,
+    SharedDrive,
+    Sheet,
+    Spreadsheet,
+    Target,
+)
 from .render import FORMATTED, SERIAL, Renderer
 from .resources import new_spreadsheet
 from .seed import Tab, TabSpec, as_tab, fill, grid_size
@@ -77,21 +89,66 @@ class SeedingApi:
         return sheet
 
     def share(self, spreadsheet_id: str, token: str, role: str = WRITER) -> None:
-        """Share with a bearer token as reader or writer ("*" shares with every token)."""
+        """Share a spreadsheet or folder with a bearer token as reader or writer ("*" shares
+        with every token)."""
         if role not in (READER, WRITER):
             raise ValueError(f"role must be {READER!r} or {WRITER!r}")
         with self.app.lock:
-            self.spreadsheet(spreadsheet_id).shared[token] = role
+            self._item(spreadsheet_id).shared[token] = role
 
     def unshare(self, spreadsheet_id: str, token: str) -> None:
         with self.app.lock:
-            self.spreadsheet(spreadsheet_id).shared.pop(token, None)
+            self._item(spreadsheet_id).shared.pop(token, None)
+
+    def _item(self, file_id: str) -> Spreadsheet | Folder:
+        folder = self.app.folders.get(file_id)
+        return folder if folder is not None else self.spreadsheet(file_id)
+
+    # ---- Drive: accounts, folders, shared drives -----------------------------------------
+
+    def add_account(self, token: str, email: str, *, service_account: bool = False,
+                    scopes: Iterable[str] | None = None) -> None:
+        """Say who `token` stands for: a service account (which cannot own files in a My
+        Drive) and/or one limited to `scopes` (full URLs); other calls get Google's 403."""
+        with self.app.lock:
+            self.app.accounts[token] = Account(email, service_account, None if scopes is None else frozenset(scopes))
+
+    def create_folder(self, name: str, owner: str = "test-token", parent: str = "root",
+                      shared_with: Mapping[str, str] | None = None) -> str:
+        """A folder in `owner`'s My Drive, or inside folder `parent` (and its shared drive)."""
+        with self.app.lock:
+            above = self.app.folders.get(parent)
+            place = Place(parent, above.place.drive_id if above else None)
+            folder = Folder(self.app.ids.folder_id(), name, owner, dict(shared_with or {}), place, self.app.clock.now())
+            self.app.folders[folder.folder_id] = folder
+            return folder.folder_id
+
+    def create_shared_drive(self, name: str, members: Mapping[str, str]) -> tuple[str, str]:
+        """A shared drive with its members (token -> reader or writer, a writer being a
+        Content manager) and a folder at its top: returns (driveId, folderId)."""
+        with self.app.lock:
+            drive = SharedDrive(self.app.ids.drive_id(), name, dict(members))
+            self.app.drives[drive.drive_id] = drive
+            top = Folder(self.app.ids.folder_id(), name, "", place=Place("root", drive.drive_id), created=self.app.clock.now())
+            self.app.folders[top.folder_id] = top
+            return drive.drive_id, top.folder_id
+
+    def place(self, file_id: str) -> Place:
+        """Where a spreadsheet or folder sits: parent, shared drive, trashed."""
+        with self.app.lock:
+            return self._item(file_id).place
+
+    def in_folder(self, folder_id: str, *, trashed: bool = False) -> dict[str, str]:
+        """Name -> id of the spreadsheets directly in a folder (not in the trash, by default)."""
+        with self.app.lock:
+            return {s.title: s.spreadsheet_id for s in self.app.spreadsheets.values()
+                    if s.place.parent == folder_id and s.place.trashed == trashed}
 
     def owner_of(self, spreadsheet_id: str) -> str:
         return self.spreadsheet(spreadsheet_id).owner
 
     def can_access(self, spreadsheet_id: str, token: str) -> bool:
-        return self.spreadsheet(spreadsheet_id).role(token, self.app.open_access) in (OWNER, WRITER, READER)
+        return self.app.role(self.spreadsheet(spreadsheet_id), token) in (OWNER, WRITER, READER)
 
     # ---- reading back --------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import batch_update, drive, routes, spreadsheets_api, state, values_api
+from . import batch_update, drive, routes, scopes, spreadsheets_api, state, values_api
 from .app import App, Call, Reply
 from .clock import Clock, ManualClock
 from .errors import PAYLOAD_BYTES, PAYLOAD_MESSAGE, ApiError, invalid, unauthenticated
@@ -109,6 +109,9 @@ class SheetsStandIn(SeedingApi):
         """Forget spreadsheets, log, faults and quota use (keeps settings)."""
         with self.app.lock:
             self.app.spreadsheets.clear()
+            self.app.folders.clear()
+            self.app.drives.clear()
+            self.app.accounts.clear()
         self.log.clear()
         self.faults.clear()
         self.quota.reset()
@@ -119,6 +122,9 @@ class SheetsStandIn(SeedingApi):
         assert self.state_file is not None
         if self.state_file.exists():
             self.app.spreadsheets.update(state.load_file(self.state_file))
+            folders, drives = state.load_drive(json.loads(self.state_file.read_text(encoding="utf-8")))
+            self.app.folders.update(folders)
+            self.app.drives.update(drives)
             self.app.ids = Ids(None)  # a fixed seed would hand out ids the loaded state already uses
         self.app.on_commit = self.save_state
 
@@ -127,7 +133,7 @@ class SheetsStandIn(SeedingApi):
         if target is None:
             raise ValueError("no state file configured; pass a path")
         with self.app.lock:
-            state.save_file(target, self.app.spreadsheets)
+            state.save_file(target, self.app.spreadsheets, self.app.folders, self.app.drives)
 
     # ---- clients -------------------------------------------------------------------------
 
@@ -187,6 +193,7 @@ class SheetsStandIn(SeedingApi):
         try:
             if not token:
                 raise unauthenticated()
+            scopes.require(self.app.accounts.get(token), route.endpoint)
             self.quota.charge(token, route.endpoint)
             call = Call(
                 route.endpoint, method, token, parse_qs(query, keep_blank_values=True), _json_body(raw_body),
