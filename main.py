@@ -552,7 +552,7 @@ def cmd_template(args: argparse.Namespace, now: dt.datetime) -> int:
 
 def google_templates(location: str, *, force: bool) -> int:
     """The templates as Google spreadsheets in a Drive folder, with the credentials `init`
-    uses (GOOGLE_APPLICATION_CREDENTIALS), asking for Drive's `drive.file` scope besides."""
+    uses (GOOGLE_APPLICATION_CREDENTIALS), asking for the Drive scope besides."""
     folder = drive_folder(location)
     if folder is None:
         raise ConfigError(f"--to: '{location}' is not a Google Drive folder's address. Open "

@@ -30,10 +30,14 @@ READ_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
 """Only to learn which sources changed since the last read (`sync.source_versions`)."""
-DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
-"""Only for `template`: the narrowest scope that lets an app create files in Drive (and see
-only the files it created), asked for by that command alone."""
-TEMPLATE_SCOPES = (WRITE_SCOPE, DRIVE_FILE_SCOPE)
+DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"
+"""Only for `template`, asked for by that command alone: to create spreadsheets in a folder a
+person made and shared. Not `drive.file`, though narrower on paper: Google grants it "files
+and folders that you have opened or created with this app" (a person's pick in the Google
+Picker, which a service account never has), so a shared folder stays invisible to it and Drive
+answers 404. For a service account, which owns nothing, `drive` reaches only what people share
+with it."""
+TEMPLATE_SCOPES = (WRITE_SCOPE, DRIVE_SCOPE)
 DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 ENDPOINT_ENV = "SHEETS_API_ENDPOINT"
 
@@ -112,7 +116,7 @@ def connect(settings: Google, *, pacer: Pacer | None = None,
             sleep: Callable[[float], None] = time.sleep, creator: bool = False
             ) -> GoogleConnection:
     """`sleep` waits for the quota's turn and between retries (one a stop cuts short).
-    `creator`: for `template`, the one command that creates files in Drive."""
+    `creator`: for `template`, the one command that creates files in Drive (see DRIVE_SCOPE)."""
     pacer = pacer or Pacer({READ: settings.reads_per_minute, WRITE: settings.writes_per_minute},
                            sleep=sleep)
     policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
@@ -143,7 +147,7 @@ def credentials(settings: Google, *, local: bool, creator: bool = False
                 ) -> tuple[BaseCredentials, BaseCredentials, str | None]:
     """Service-account credentials with the narrowest scopes: read-only for sources (and
     Drive metadata, to skip unchanged ones), spreadsheets for the output; a `creator`'s are
-    spreadsheets and `drive.file` for both. With an endpoint override, a bare token instead."""
+    spreadsheets and drive for both. With an endpoint override, a bare token instead."""
     if local:
         token = local_token(settings)
         return token, token, None

@@ -99,8 +99,8 @@ class Drive:
         self.who = conn.account or "the account the job runs as"
 
     def existing(self) -> dict[str, list[str]]:
-        """Name -> ids of the spreadsheets in the folder (not trashed). Under `drive.file`
-        Drive shows only those this app made, which are the ones that matter here."""
+        """Name -> ids of the spreadsheets in the folder (not in the trash), whoever made
+        them."""
         query = f"'{self.folder}' in parents and trashed = false and mimeType = '{SHEETS_MIME}'"
         params: dict[str, Any] = {"q": query, "fields": "files(id,name)", "pageSize": "1000",
                                   "corpora": "allDrives", "includeItemsFromAllDrives": "true",
@@ -173,7 +173,7 @@ class Drive:
             return ConfigError(
                 f"--to: the credentials may not create files in Google Drive ({where}): "
                 "Google answered 'Request had insufficient authentication scopes'. `template` "
-                "needs the scopes https://www.googleapis.com/auth/drive.file and "
+                "needs the scopes https://www.googleapis.com/auth/drive and "
                 "https://www.googleapis.com/auth/spreadsheets (with a service-account key it "
                 "asks for them itself; a token given in SHEETS_API_TOKEN must carry them).")
         if why == "insufficientFilePermissions":

@@ -138,3 +138,15 @@ def test_folders_survive_a_restart_through_the_state_file(tmp_path) -> None:
     with SheetsStandIn(state_file=state) as second:
         assert second.place(made["id"]).drive_id == drive_id and second.in_folder(top) == {"Log": made["id"]}
         assert new(Rest(second.session("robot")), "More", parent=top, **ALL)[0] == 200
+
+
+def test_under_drive_file_a_token_sees_only_what_it_made(sheets_api: SheetsStandIn) -> None:
+    sheets_api.add_account("app", "job@project.iam.gserviceaccount.com", scopes=[AUTH + "drive.file"])
+    app = Rest(sheets_api.session("app"))
+    shared = sheets_api.create_folder("Coaching", owner="alice", shared_with={"app": "writer"})
+    assert app.get(f"{DRIVE}/{shared}")[0] == 404
+    assert new(app, "Log", parent=shared)[0] == 404
+    _, own = new(app, "Mine", FOLDER_MIME)
+    assert new(app, "Log", parent=own["id"])[0] == 200
+    _, listed = app.get(DRIVE, q="trashed = false")
+    assert {f["name"] for f in listed["files"]} == {"Mine", "Log"}

@@ -251,7 +251,7 @@ def test_credentials_without_drive_write_scope_are_named(job, folder, caplog):
     assert first_error(caplog).startswith(
         "Configuration problem: --to: the credentials may not create files in Google Drive "
         f"({url(folder)}): Google answered 'Request had insufficient authentication scopes'. "
-        "`template` needs the scopes https://www.googleapis.com/auth/drive.file and ")
+        "`template` needs the scopes https://www.googleapis.com/auth/drive and ")
     assert job.in_folder(folder) == {}
 
 
@@ -280,9 +280,17 @@ def test_only_template_asks_for_drive_write_access(monkeypatch, tmp_path):
                        str(service_account_key(tmp_path / "key.json")))
     creator = connect(Google(), creator=True)
     assert creator.writer.session.credentials.scopes == [
-        "https://www.googleapis.com/auth/spreadsheets",
-        "https://www.googleapis.com/auth/drive.file"]
+        "https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
     assert creator.account == "coaching-job@district.iam.gserviceaccount.com"
     usual = connect(Google())
-    assert not any("drive.file" in s for c in (usual.reader, usual.writer)
-                   for s in c.session.credentials.scopes)
+    assert "https://www.googleapis.com/auth/drive" not in {
+        s for c in (usual.reader, usual.writer) for s in c.session.credentials.scopes}
+
+
+def test_drive_file_scope_would_not_reach_a_folder_a_person_shared(job, folder, caplog):
+    """Why `template` asks for `drive`: under `drive.file` a shared folder is invisible."""
+    job.add_account(JOB, EMAIL, service_account=True, scopes=(
+        "https://www.googleapis.com/auth/spreadsheets",
+        "https://www.googleapis.com/auth/drive.file"))
+    assert template(url(folder)) == 2
+    assert f"Google Drive has no folder {url(folder)} that" in first_error(caplog)

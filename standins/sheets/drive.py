@@ -26,6 +26,7 @@ from .errors import (
 from .fieldmask import MaskError, mask_tree, parse_mask, project
 from .model import OWNER, READER, Folder, Place, Spreadsheet
 from .resources import new_spreadsheet
+from .scopes import per_file
 
 SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -103,9 +104,16 @@ def _new_place(app: App, call: Call, parents: list[str]) -> Place:
 def _visible(app: App, call: Call, file_id: str) -> Item:
     """The item, if the caller can see it; a shared drive's only with supportsAllDrives."""
     item: Item | None = app.spreadsheets.get(file_id) or app.folders.get(file_id)
-    if item is None or app.role(item, call.token) is None or (item.place.drive_id and not call.flag("supportsAllDrives")):
+    if item is None or not _sees(app, call, item) or (item.place.drive_id and not call.flag("supportsAllDrives")):
         raise drive_file_not_found(file_id)
     return item
+
+
+def _sees(app: App, call: Call, item: Item) -> bool:
+    """Shared with the caller, and under `drive.file` also made by it."""
+    if per_file(app.accounts.get(call.token)) and item.owner != call.token:
+        return False
+    return app.role(item, call.token) is not None
 
 
 def files_get(app: App, call: Call) -> Reply:
@@ -158,7 +166,7 @@ def files_list(app: App, call: Call) -> Reply:
     files = [
         file_resource(i)
         for i in items
-        if app.role(i, call.token) is not None and (everywhere or not i.place.drive_id) and all(_holds(i, c) for c in clauses)
+        if _sees(app, call, i) and (everywhere or not i.place.drive_id) and all(_holds(i, c) for c in clauses)
     ]
     size = int(call.param("pageSize") or 100)
     start = int(call.param("pageToken") or 0)

@@ -2,8 +2,9 @@
 
 A token registered with `SheetsStandIn.add_account(..., scopes=...)` may make only the calls its
 scopes cover; an unregistered token has every scope (the stand-in's long-standing behaviour).
-`drive.file` is treated like `drive` here: the per-app visibility it implies in Drive (only
-files the app created or opened) is not modelled.
+A token whose only Drive scope is `drive.file` sees in Drive only the items it created (Google:
+"files and folders that you have opened or created with this app"; a pick in the Google Picker,
+the other way in, is not modelled): anything else is Drive's 404, a folder shared with it too.
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ METHODS = {
     "drive.files.get": "com.google.apps.drive.v3.DriveFiles.Get",
     "drive.files.list": "com.google.apps.drive.v3.DriveFiles.List",
 }
+
+
+BROAD_DRIVE = {"drive", "drive.readonly", "drive.metadata", "drive.metadata.readonly"}
+
+
+def per_file(account: Account | None) -> bool:
+    """Drive shows this token only what it created (its one Drive scope is `drive.file`)."""
+    if account is None or account.scopes is None:
+        return False
+    return AUTH + "drive.file" in account.scopes and not any(AUTH + s in account.scopes for s in BROAD_DRIVE)
 
 
 def require(account: Account | None, endpoint: str) -> None:
