@@ -102,15 +102,19 @@ class Drive:
         """Name -> ids of the spreadsheets in the folder (not in the trash), whoever made
         them."""
         query = f"'{self.folder}' in parents and trashed = false and mimeType = '{SHEETS_MIME}'"
-        params: dict[str, Any] = {"q": query, "fields": "files(id,name)", "pageSize": "1000",
+        params: dict[str, Any] = {"q": query, "fields": "nextPageToken,files(id,name)",
+                                  "pageSize": "1000",
                                   "corpora": "allDrives", "includeItemsFromAllDrives": "true",
                                   **ALL_DRIVES}
-        answer = self.call(lambda: self.conn.reader.request("get", DRIVE_FILES_URL,
-                                                            params=params).json(), None)
         found: dict[str, list[str]] = {}
-        for item in answer.get("files", []):
-            found.setdefault(str(item.get("name")), []).append(str(item.get("id")))
-        return found
+        while True:  # one page in all but a folder of over 1,000 spreadsheets
+            page = self.call(lambda: self.conn.reader.request(
+                "get", DRIVE_FILES_URL, params=params).json(), None)
+            for item in page.get("files", []):
+                found.setdefault(str(item.get("name")), []).append(str(item.get("id")))
+            if not page.get("nextPageToken"):
+                return found
+            params["pageToken"] = page["nextPageToken"]
 
     def create(self, name: str) -> str:
         body = {"name": name, "mimeType": SHEETS_MIME, "parents": [self.folder]}

@@ -188,6 +188,16 @@ def test_templates_already_in_the_folder_are_left_as_they_are_without_force(job,
     assert "add --force to make new ones and move those to the Drive trash" in caplog.text
 
 
+def test_a_template_past_the_first_thousand_files_is_found_too(job, folder, caplog):
+    for n in range(1000):
+        job.create_spreadsheet(f"Old log {n}", owner="coordinator", parent=folder)
+    kept = job.create_spreadsheet("District", owner="coordinator", parent=folder)
+    assert template(url(folder)) == 2
+    assert job.log.counts() == {"drive.files.list": 2}
+    assert f"already holds District (https://docs.google.com/spreadsheets/d/{kept}/edit)" in \
+        caplog.text
+
+
 def test_force_makes_new_ones_and_moves_the_earlier_ones_to_the_trash(job, folder, capsys):
     assert template(url(folder)) == 0
     first = job.in_folder(folder)
@@ -199,6 +209,18 @@ def test_force_makes_new_ones_and_moves_the_earlier_ones_to_the_trash(job, folde
     assert job.log.counts() == {**FIVE_CALLS, "drive.files.update": 2}
     assert f"the earlier District (https://docs.google.com/spreadsheets/d/{first['District']}" \
            "/edit) is in the Drive trash" in capsys.readouterr().out
+
+
+def test_an_earlier_template_that_cannot_be_trashed_is_named_and_the_new_ones_kept(
+        job, folder, caplog):
+    assert template(url(folder)) == 0
+    first = job.in_folder(folder)
+    job.faults.add(endpoint="drive.files.update", kind="drop", times=1)
+    assert template(url(folder), "--force") == 0
+    assert len(job.in_folder(folder, trashed=True)) == 1
+    assert f"The earlier District could not be moved to the trash and is still in the folder: " \
+           f"https://docs.google.com/spreadsheets/d/{first['District']}/edit (the answer to a " \
+           "change to District" in caplog.text
 
 
 def test_a_run_that_fails_midway_leaves_nothing_half_made(job, folder, caplog):

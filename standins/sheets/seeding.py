@@ -40,11 +40,13 @@ class SeedingApi:
         owner: str = "test-token",
         shared_with: Iterable[str] | Mapping[str, str] = (),
         spreadsheet_id: str | None = None,
+        parent: str = "root",
     ) -> str:
         """Create a spreadsheet holding `tabs` (title -> 2-D values or Tab) and return its id.
 
         Values may be str, int, float, bool, None, SerialDate, date/datetime or Formula.
-        `shared_with` lists tokens (writers) or maps token -> "reader"/"writer".
+        `shared_with` lists tokens (writers) or maps token -> "reader"/"writer"; `parent` is
+        the id of the folder it goes in (and so the shared drive, if the folder is in one).
         """
         with self.app.lock:
             specs = {name: as_tab(spec) for name, spec in (tabs or {"Sheet1": []}).items()}
@@ -58,6 +60,7 @@ class SeedingApi:
                     self._add_metadata(spreadsheet, sheet, key, value)
             roles = shared_with if isinstance(shared_with, Mapping) else dict.fromkeys(shared_with, WRITER)
             spreadsheet.shared.update(roles)
+            spreadsheet.place = self._place_in(parent)
             self.app.spreadsheets[spreadsheet.spreadsheet_id] = spreadsheet
             return spreadsheet.spreadsheet_id
 
@@ -117,11 +120,16 @@ class SeedingApi:
                       shared_with: Mapping[str, str] | None = None) -> str:
         """A folder in `owner`'s My Drive, or inside folder `parent` (and its shared drive)."""
         with self.app.lock:
-            above = self.app.folders.get(parent)
-            place = Place(parent, above.place.drive_id if above else None)
+            place = self._place_in(parent)
             folder = Folder(self.app.ids.folder_id(), name, owner, dict(shared_with or {}), place, self.app.clock.now())
             self.app.folders[folder.folder_id] = folder
             return folder.folder_id
+
+    def _place_in(self, parent: str) -> Place:
+        above = self.app.folders.get(parent)
+        if parent != "root" and above is None:
+            raise KeyError(f"no folder {parent!r} in the stand-in")
+        return Place(parent, above.place.drive_id if above else None)
 
     def create_shared_drive(self, name: str, members: Mapping[str, str]) -> tuple[str, str]:
         """A shared drive with its members (token -> reader or writer, a writer being a
