@@ -31,7 +31,6 @@ from sync.google_api import (
     GoogleConnection,
     OutcomeUnknown,
     Unreachable,
-    api_message,
     quoted,
 )
 from sync.google_write import header_row
@@ -159,7 +158,7 @@ class Drive:
                            "been made: look in the folder, move any half-made template to "
                            "the trash, and run the command again.") from None
 
-    def refusal(self, exc: APIError) -> ConfigError | JobError:
+    def refusal(self, exc: APIError) -> ConfigError:
         """Google's answer, said as what to do (exit 2), naming the folder."""
         where, why = folder_url(self.folder), reason(exc)
         if exc.code == 404:
@@ -185,10 +184,11 @@ class Drive:
                 f"--to: {self.who} may not add files to {where}. Open the folder in Google "
                 f"Drive, click Share and make {self.who} an Editor (in a shared drive: Content "
                 "manager).")
-        if exc.code in (400, 401, 403):  # a set-up step at Google, said in Google's words
-            return ConfigError(f"--to: Google refused to make the templates in {where}: "
-                               f"{api_message(exc)}.")
-        return JobError(f"making the templates in {where} failed: {api_message(exc)}.")
+        # Anything else (retryable answers were retried): in Google's words, e.g. the Drive
+        # API not enabled in the service account's project, or an ID that is no folder.
+        text = str(exc.error.get("message", "")).rstrip(". ") if isinstance(exc.error, dict) else ""
+        return ConfigError(f"--to: Google refused to make the templates in {where}: Google "
+                           f"answered {exc.code}: {text}.")
 
 
 def reason(exc: APIError) -> str:

@@ -296,6 +296,15 @@ def test_an_address_that_is_no_folder_is_a_usage_error_not_a_local_folder(job, t
     assert list(tmp_path.iterdir()) == [] and job.log.counts() == {}
 
 
+def test_an_id_that_is_no_folder_is_said_in_googles_words(job, folder, caplog):
+    sheet = job.create_spreadsheet("Roster", owner=JOB, parent=folder)
+    assert template(f"gdrive:{sheet}") == 2
+    assert first_error(caplog) == (
+        f"Configuration problem: --to: Google refused to make the templates in {url(sheet)}: "
+        "Google answered 400: The specified parent is not a folder.")
+    assert job.in_folder(folder) == {"Roster": sheet}
+
+
 def test_only_template_asks_for_drive_write_access(monkeypatch, tmp_path):
     monkeypatch.delenv("SHEETS_API_ENDPOINT", raising=False)
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS",
@@ -316,3 +325,22 @@ def test_drive_file_scope_would_not_reach_a_folder_a_person_shared(job, folder, 
         "https://www.googleapis.com/auth/drive.file"))
     assert template(url(folder)) == 2
     assert f"Google Drive has no folder {url(folder)} that" in first_error(caplog)
+
+
+def test_google_not_answering_is_said_and_nothing_is_left_behind(job, folder):
+    """Retries on the stand-in's clock (no waiting), then a plain message; exit 1 at the CLI."""
+    import random
+
+    from core.errors import JobError
+    from sync.pacing import READ, WRITE, Pacer, RetryPolicy
+    from sync.template_google import write_google_templates
+    clock = job.clock
+    conn = connect(Google(endpoint=job.url), creator=True,
+                   pacer=Pacer({READ: 60, WRITE: 60}, clock=clock.now, sleep=clock.advance),
+                   policy=RetryPolicy(max_attempts=3, rng=random.Random(7)))
+    job.faults.add(endpoint="spreadsheets.batchUpdate", kind="503", times=3)
+    with pytest.raises(JobError, match=r"^Google did not answer \(HTTP 503 after 3 attempts\) "
+                                       rf"while making the templates in {re.escape(url(folder))}"
+                                       r"\. Run the command again\.$"):
+        write_google_templates(conn, folder, force=False)
+    assert job.in_folder(folder) == {}
