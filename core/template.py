@@ -58,9 +58,9 @@ def list_rows() -> list[list[str]]:
                             for r in range(depth)]
 
 
-def instruction_lines(tabs: dict[str, TabKind]) -> list[str]:
-    """What each tab and column takes, for the Instructions tab."""
-    lines = ["How to fill in this workbook",
+def instruction_lines(tabs: dict[str, TabKind], noun: str = "workbook") -> list[str]:
+    """What each tab and column takes, for the Instructions tab (of a `noun`)."""
+    lines = [f"How to fill in this {noun}",
              "One row per record under the header row. The headers are protected: do not rename, "
              "move or delete them.",
              "Columns marked required must be filled for a row to count. Dropdown columns "

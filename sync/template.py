@@ -4,6 +4,7 @@ and an Instructions tab. What they hold is `core.template`'s; this writes it as 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,11 +26,16 @@ from core.template import (
     list_column,
     list_rows,
 )
+from sync.workbook_style import page_setup
 
 DROPDOWN_ROWS = 5000
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 FIXED = dt.datetime(2026, 1, 1)
+INSTRUCTIONS_WIDTH = 80
+"""Characters: a portrait Letter page at 100%."""
+LINE_HEIGHT = 15
+"""Points: one line of 11-point text."""
 
 
 def write_templates(folder: Path, *, force: bool) -> list[Path]:
@@ -70,6 +76,7 @@ def add_tab(sheet: Worksheet, kind: TabKind) -> None:
     sheet.protection.deleteRows = False
     sheet.protection.sort = False
     sheet.protection.autoFilter = False
+    page_setup(sheet, sum(column_width(f) for f in columns(kind)))  # printed as a paper log
 
 
 def add_dropdown(sheet: Worksheet, name: str, letter: str) -> None:
@@ -90,7 +97,14 @@ def add_lists(sheet: Worksheet) -> None:
 
 
 def add_instructions(sheet: Worksheet, tabs: dict[str, TabKind]) -> None:
+    """One line a cell, wrapped at a width that prints on a portrait page."""
     for r, text in enumerate(instruction_lines(tabs), start=1):
-        sheet.cell(row=r, column=1, value=text)
+        sheet.cell(row=r, column=1, value=text).alignment = Alignment(wrap_text=True,
+                                                                      vertical="top")
+        if len(text) > INSTRUCTIONS_WIDTH:  # spreadsheets do not grow a row for wrapped text
+            sheet.row_dimensions[r].height = LINE_HEIGHT * math.ceil(len(text) /
+                                                                     INSTRUCTIONS_WIDTH)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_LETTER

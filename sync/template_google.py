@@ -270,7 +270,7 @@ def lists_requests(index: int) -> list[dict[str, Any]]:
 
 
 def instructions_requests(tabs: dict[str, TabKind]) -> list[dict[str, Any]]:
-    lines = blank.instruction_lines(tabs)
+    lines = blank.instruction_lines(tabs, "spreadsheet")
     title_format = {"textFormat": {"bold": True, "fontSize": 14}}
     rows = [{"values": [{"userEnteredValue": {"stringValue": line}}
                         | ({"userEnteredFormat": title_format} if r == 0 else {})]}

@@ -75,3 +75,20 @@ def test_template_never_overwrites_without_force(tmp_path, caplog):
     assert main.main(["template", "--to", str(tmp_path)], now=NOW) == 2
     assert (tmp_path / "district.xlsx").read_text() == "mine"
     assert "already exist(s) and were left as they are" in caplog.text
+
+
+def test_the_templates_print_on_paper(tmp_path):
+    """A log tab prints one page wide, landscape, its header on every page (a paper log); the
+    Instructions wrap on a portrait page, each wrapped line given room."""
+    assert main.main(["template", "--to", str(tmp_path)], now=NOW) == 0
+    book = load_workbook(tmp_path / "coaching-log.xlsx")
+    log = book["Log"]
+    assert log.sheet_properties.pageSetUpPr.fitToPage and log.page_setup.fitToWidth == 1
+    assert log.page_setup.orientation == "landscape" and log.print_title_rows == "$1:$1"
+    guide = book["Instructions"]
+    assert guide.page_setup.orientation == "portrait"
+    width = guide.column_dimensions["A"].width
+    for row in guide.iter_rows():
+        cell = row[0]
+        if cell.value and len(cell.value) > width:
+            assert cell.alignment.wrap_text and guide.row_dimensions[cell.row].height >= 30

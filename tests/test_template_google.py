@@ -98,7 +98,7 @@ def test_each_spreadsheet_has_headers_frozen_protected_dropdowns_and_instruction
     assert tabs["Lists"]["properties"]["hidden"] is True
     assert "hidden" not in tabs["Instructions"]["properties"]
     lines = [v[0] for v in job.values(log_id, "Instructions") if v]
-    assert lines[0] == "How to fill in this workbook"
+    assert lines[0] == "How to fill in this spreadsheet"
     assert "  Activity: required; one of: planning, modeling, co-teaching, observation, " \
            "debrief, student-work analysis, PLC / team facilitation, principal meeting, coach " \
            "professional learning, other duties" in lines
