@@ -182,7 +182,7 @@ def quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def api_message(exc: APIError) -> str:
+def api_message(exc: APIError, service: str = "Google Sheets") -> str:
     text = str(exc.error.get("message", "")).rstrip(". ")
-    answered = f"Google Sheets answered {exc.code}"
+    answered = f"{service} answered {exc.code}"
     return f"{answered}: {text}" if text else answered

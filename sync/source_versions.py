@@ -49,7 +49,8 @@ class SourceVersions:
         try:
             self.versions = list_versions(self.client)
         except (APIError, Unreachable) as exc:
-            detail = api_message(exc) if isinstance(exc, APIError) else str(exc)
+            detail = api_message(exc, "Google Drive") if isinstance(exc, APIError) \
+                else str(exc)
             log.warning("Could not ask Google Drive which sources changed (%s), so every "
                         "Google source is read in full. To read only changed ones, enable the "
                         "Google Drive API for the service account's project.", detail)

@@ -171,3 +171,19 @@ def test_the_standin_bumps_a_files_drive_version_on_every_write(sheets_api, dist
         "q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
         "fields": "nextPageToken,files(id,version)"}).json()
     assert {"id": sid, "version": str(before + 2)} in listed["files"]
+
+
+def test_without_drive_access_every_source_is_read_in_full_and_the_log_says_why(
+        sheets_api, config, caplog):
+    """A service account whose project has no Drive access: Drive's own answer is named as
+    Drive's (not Sheets'), and the run reads every source in full rather than failing."""
+    sheets_api.add_account(TOKEN, "job@district.iam.gserviceaccount.com",
+                           scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    tabs, problems = read_sources(config)
+    assert problems == [] and tabs
+    assert reads(sheets_api) == {"drive.files.list": 1, "spreadsheets.get": 4,
+                                 "values.batchGet": 4}
+    warning = next(r.getMessage() for r in caplog.records
+                   if "Could not ask Google Drive" in r.getMessage())
+    assert "(Google Drive answered 403: Request had insufficient authentication scopes)" \
+        in warning
