@@ -227,7 +227,8 @@ def whole_in(values: pd.Series, low: float, high: float) -> pd.Series:
 
 def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
                   issues: IssueLog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Coaches: coach, key, email, email_key, fte. Coach schools: coach, school (one row each)."""
+    """Coaches: coach, key, email (to match their rows), mail_to (the address to send to:
+    plain ASCII, or None), email_key, fte. Coach schools: coach, school (one row each)."""
     roster_names(frame, issues, "coach", "Coach", "This coach is listed twice; keep one row and "
                  "list all their schools in it", COACH)
     email = parse.clean_text(frame["email"])
@@ -235,6 +236,12 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
     issues.warn(frame, bad_email, "email", "Email",
                 "Not an email address; rows logged under this email will not match the coach.")
     frame["email"] = email.where(~bad_email, None)
+    undeliverable = frame["email"].notna() & ~is_email(frame["email"])
+    issues.warn(frame, undeliverable, "email", "Email",
+                "Rows logged under this address match the coach, but no email can be sent to "
+                "it: many mail servers refuse letters other than A–Z before the @. Check the "
+                "address (name@district.org).")
+    frame["mail_to"] = frame["email"].where(~undeliverable, None)
     frame["email_key"] = parse.name_key(frame["email"])
     fte, bad_fte = parse.parse_numbers(frame["fte"])
     bad_fte |= (fte <= 0) | (fte > 1)
@@ -242,7 +249,7 @@ def check_coaches(frame: pd.DataFrame, schools: pd.DataFrame,
                 "FTE should be a number above 0 and at most 1, such as 1 or 0.5.")
     frame["fte"] = fte.where(~bad_fte)
     pairs = _coach_school_pairs(frame, schools, issues)
-    return _keep(frame, ["coach", "key", "email", "email_key", "fte"]), pairs
+    return _keep(frame, ["coach", "key", "email", "mail_to", "email_key", "fte"]), pairs
 
 
 def _coach_school_pairs(frame: pd.DataFrame, schools: pd.DataFrame,

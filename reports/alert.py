@@ -59,7 +59,7 @@ def coach_schools(data: Validated, impact: Impact) -> dict[str, set[str]]:
                        impact.cycles[["coach", "school"]]])
     schools = pairs.dropna().groupby("coach")["school"].agg(set)
     out: dict[str, set[str]] = {}
-    for coach, email in data.coaches[["coach", "email"]].itertuples(index=False):
+    for coach, email in data.coaches[["coach", "mail_to"]].itertuples(index=False):
         if isinstance(email, str) and email:
             out.setdefault(email.casefold(), set()).update(schools.get(coach, set()))
     return out

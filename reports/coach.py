@@ -41,15 +41,16 @@ class CoachContext:
 
 
 def coach_contexts(impact: Impact, data: Validated, config: Config) -> list[CoachContext]:
-    """One per coach on the roster who has something to report or to fix."""
+    """One per coach on the roster who has an address to send to (the Data Issues tab says
+    when a coach's cannot be used) and something to report or to fix."""
     contexts = [coach_context(coach, impact, data, config)
                 for coach in impact.coaches[WEEK].index]
-    return [c for c in contexts if c.worth_sending]
+    return [c for c in contexts if c.email and c.worth_sending]
 
 
 def coach_context(coach: str, impact: Impact, data: Validated, config: Config) -> CoachContext:
     cycles = impact.cycles[impact.cycles["coach"] == coach]
-    email = data.coaches.set_index("coach")["email"].get(coach)
+    email = data.coaches.set_index("coach")["mail_to"].get(coach)
     return CoachContext(
         district=config.district.name, coach=coach,
         email=None if missing(email) or not email else str(email),

@@ -73,7 +73,7 @@ def school_context(school: str, impact: Impact, data: Validated, config: Config,
                    privacy: Privacy) -> SchoolContext:
     year, week = impact.schools[YTD].loc[school], impact.schools[WEEK].loc[school]
     coaches = sorted(data.coach_schools.loc[data.coach_schools["school"] == school, "coach"])
-    emails = data.coaches.set_index("coach")["email"].reindex(coaches).dropna().tolist()
+    emails = data.coaches.set_index("coach")["mail_to"].reindex(coaches).dropna().tolist()
     cycles = impact.cycles[impact.cycles["school"] == school]
     names = config.privacy.teacher_names == "show"
     ctx = SchoolContext(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -14,6 +15,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from reports.render import Email
+
+log = logging.getLogger("coaching_impact")
 
 
 def build_message(email: Email, sender: str, reply_to: str | None, week: str,
@@ -66,8 +69,13 @@ def write_outbox(emails: list[Email], folder: Path, *, sender: str, reply_to: st
     for email in emails:
         if not email.to:
             continue
-        msg = build_message(email, sender, reply_to, week, now)
-        written.append(_atomic_write(target / f"{email.key}.eml", msg.as_bytes()))
+        try:
+            data = build_message(email, sender, reply_to, week, now).as_bytes()
+        except (ValueError, TypeError) as exc:  # the email package refuses an address
+            log.warning("The email for %s <%s> could not be written to the outbox (%s); the "
+                        "others were. Check that address.", email.school, email.to, exc)
+            continue
+        written.append(_atomic_write(target / f"{email.key}.eml", data))
         _atomic_write(target / f"{email.key}.html", email.html.encode("utf-8"))
     _atomic_write(target / "index.html", index_page(emails, week).encode("utf-8"))
     return written

@@ -112,3 +112,45 @@ def test_coach_digests_go_once_through_the_ledger(tmp_path, server, certs, env):
     assert len(server.mailbox.received) == 4
     bo = next(r for r in server.mailbox.received if r.recipients == ["bo@district.example"])
     assert "Bo Diaz" in bo.part("plain") and "Ann Lee" not in bo.part("plain")
+
+
+def test_a_coach_address_with_accented_letters_gets_no_email_and_breaks_nothing(tmp_path, caplog):
+    """josé@… matches the coach's logged rows, but is no address to send to (the email
+    package refuses a non-ASCII local part): a warning on the Coaches row, the coach's note and
+    copies go nowhere, every other email is written."""
+    from tests.small_district import TABS, write_workbook
+    tabs = {t: [list(r) for r in rows] for t, (_, rows) in TABS.items()}
+    tabs["Coaches"][1][1] = "ánn@district.example"  # Ann Lee
+    tabs["Log"] = [r if i == 0 else [r[0], "ánn@district.example" if r[1] ==
+                                     "ann@district.example" else r[1], *r[2:]]
+                   for i, r in enumerate(tabs["Log"])]
+    write_config(tmp_path)
+    write_workbook(tmp_path / "district.xlsx", tabs)
+    config = tmp_path / "district.yaml"
+    config.write_text(config.read_text() + "  coach_digest: true\n  cc_coaches: true\n")
+    assert main_run(config) == 0
+    written = sorted(p.name for p in (tmp_path / "outbox" / "2026-W47").glob("*.eml"))
+    assert written == ["alpha-elementary.eml", "beta-middle.eml", "coach-bo-diaz.eml"]
+    issues = load_workbook(tmp_path / "summary.xlsx")["Data Issues"]
+    texts = [r[8] for r in issues.iter_rows(min_row=2, values_only=True)]
+    assert any(t.startswith("Rows logged under this address match the coach, but no email "
+                            "can be sent to it") for t in texts)
+    alpha = (tmp_path / "outbox" / "2026-W47" / "alpha-elementary.eml").read_text()
+    assert "ánn" not in alpha and "Ann Lee" in alpha  # her rows still count as hers
+
+
+def main_run(config):
+    import main
+    return main.main(["run", "--once", "--config", str(config)], now=NOW)
+
+
+def test_the_outbox_skips_an_email_it_cannot_build_and_writes_the_others(tmp_path, caplog):
+    from reports.outbox import write_outbox
+    from reports.render import Email
+    good = Email("a", "Alpha", "pat@alpha.example", "Pat", (), "Hello", "<p>hi</p>", "hi")
+    bad = Email("b", "Beta", "jösé@beta.example", "José", (), "Hello", "<p>hi</p>", "hi")
+    written = write_outbox([bad, good], tmp_path, sender="Coaching <c@district.example>",
+                           reply_to=None, week="2026-W47", now=NOW)
+    assert [p.name for p in written] == ["a.eml"]
+    assert "The email for Beta <jösé@beta.example> could not be written to the outbox" \
+        in caplog.text
