@@ -54,7 +54,8 @@ def plan_suppression(cycles: pd.DataFrame, min_n: int) -> Suppression:
     pooled = _pooled(cycles)
     groups = _groups(pooled)
     totals: dict[GroupKey, str] = {
-        key: SMALL for key, members in groups.items() if pooled.loc[members, "n"].sum() < min_n}
+        key: SMALL for key, members in groups.items()
+        if sum(pooled.n[i] for i in members) < min_n}
     while (leak := find_leak(pooled, groups, hidden, totals)) is not None:
         cycle, through = leak
         steps = [step for key in through for step in _steps(pooled, groups[key], key, hidden)]
@@ -70,10 +71,10 @@ def plan_suppression(cycles: pd.DataFrame, min_n: int) -> Suppression:
     return Suppression(hidden, totals)
 
 
-def _steps(pooled: pd.DataFrame, members: list[int], key: GroupKey,
+def _steps(pooled: Pooled, members: list[int], key: GroupKey,
            hidden: dict[str, str]) -> list[tuple[str, Any]]:
     """Ways to close a leak through `key`: hide its next smallest shown cycle, or its total."""
-    ids, n = pooled.attrs["ids"], pooled.attrs["n"]
+    ids, n = pooled.ids, pooled.n
     shown = [i for i in members if ids[i] not in hidden]
     steps: list[tuple[str, Any]] = []
     if shown:
@@ -82,29 +83,41 @@ def _steps(pooled: pd.DataFrame, members: list[int], key: GroupKey,
     return [*steps, ("total", key)]
 
 
-def _pooled(cycles: pd.DataFrame) -> pd.DataFrame:
-    """The cycles every total is summed over: completed, with students assessed."""
+@dataclass(frozen=True)
+class Pooled:
+    """The cycles every total is summed over, as plain lists (read many times in the loops
+    below; a DataFrame would cost a pandas call per read)."""
+
+    ids: list[str]
+    school: list[str]
+    coach: list[str]
+    n: list[int]
+    pre_prof: list[int]
+    post_prof: list[int]
+
+
+def _pooled(cycles: pd.DataFrame) -> Pooled:
+    """Completed cycles with students assessed."""
     done = cycles[cycles["status"].eq(CycleStatus.COMPLETE.value) & (cycles["n"] > 0)]
-    frame = done[["cycle_id", "school", "coach", "n", "pre_prof", "post_prof"]].copy()
-    frame["cycle_id"] = frame["cycle_id"].astype(str)
-    frame = frame.reset_index(drop=True)
-    for column in ("n", "pre_prof", "post_prof", "school", "coach"):  # plain lists: read often
-        frame.attrs[column] = frame[column].tolist()
-    frame.attrs["ids"] = frame["cycle_id"].tolist()
-    return frame
+    return Pooled(done["cycle_id"].astype(str).tolist(), done["school"].tolist(),
+                  done["coach"].tolist(), done["n"].tolist(), done["pre_prof"].tolist(),
+                  done["post_prof"].tolist())
 
 
-def _groups(pooled: pd.DataFrame) -> dict[GroupKey, list[int]]:
+def _groups(pooled: Pooled) -> dict[GroupKey, list[int]]:
     groups: dict[GroupKey, list[int]] = {}
-    for level in ("school", "coach"):
-        for name, members in pooled.groupby(level).groups.items():
-            groups[(level, str(name))] = list(members)
-    if len(pooled):
-        groups[("district", "")] = list(pooled.index)
+    for level, names in (("school", pooled.school), ("coach", pooled.coach)):
+        found: dict[GroupKey, list[int]] = {}
+        for i, name in enumerate(names):
+            if not pd.isna(name):  # a cycle with no school counts in no school's total
+                found.setdefault((level, str(name)), []).append(i)
+        groups |= dict(sorted(found.items()))
+    if pooled.ids:
+        groups[("district", "")] = list(range(len(pooled.ids)))
     return groups
 
 
-def find_leak(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
+def find_leak(pooled: Pooled, groups: dict[GroupKey, list[int]],
               hidden: dict[str, str], totals: dict[GroupKey, str]
               ) -> tuple[str | None, list[GroupKey]] | None:
     """A hidden cycle that can be worked out (None for an all-or-none leak) and the shown
@@ -115,22 +128,22 @@ def find_leak(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
         return sorted(keys, key=lambda key: (len(residual[key]), _LEVELS.index(key[0]), key))
     for cycle in determined(pooled, groups, hidden, totals):
         return cycle, narrowest([k for k in shown if cycle in residual[k]])
-    where = {c: i for i, c in enumerate(pooled.attrs["ids"])}
+    where = {c: i for i, c in enumerate(pooled.ids)}
     for key in shown:
         if residual[key] and _all_or_none(pooled, [where[c] for c in residual[key]]):
             return None, [key]
     return None
 
 
-def _residuals(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]], hidden: dict[str, str],
+def _residuals(pooled: Pooled, groups: dict[GroupKey, list[int]], hidden: dict[str, str],
                totals: dict[GroupKey, str]) -> tuple[list[GroupKey], dict[GroupKey, list[str]]]:
     """The shown totals, and the hidden cycles left in each once the shown ones are taken off."""
     shown = sorted(key for key in groups if key not in totals)
-    ids = pooled.attrs["ids"]
+    ids = pooled.ids
     return shown, {key: [ids[i] for i in groups[key] if ids[i] in hidden] for key in shown}
 
 
-def determined(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
+def determined(pooled: Pooled, groups: dict[GroupKey, list[int]],
                hidden: dict[str, str], totals: dict[GroupKey, str]) -> list[str]:
     """Hidden cycles fixed by sums and differences of the shown totals.
 
@@ -143,8 +156,8 @@ def determined(pooled: pd.DataFrame, groups: dict[GroupKey, list[int]],
     same answer as the rank test in tests/test_suppression.py, at any district's size)."""
     edges: list[tuple[str, str]] = []
     names: list[str] = []
-    school, coach = pooled.attrs["school"], pooled.attrs["coach"]
-    for i, cycle in enumerate(pooled.attrs["ids"]):
+    school, coach = pooled.school, pooled.coach
+    for i, cycle in enumerate(pooled.ids):
         if cycle in hidden:
             edges.append((f"school:{school[i]}", f"coach:{coach[i]}"))
             names.append(cycle)
@@ -197,11 +210,11 @@ def _bridges(edges: list[tuple[str, str]]) -> set[int]:
     return found
 
 
-def _all_or_none(pooled: pd.DataFrame, members: list[int]) -> bool:
+def _all_or_none(pooled: Pooled, members: list[int]) -> bool:
     """Hidden members that were all proficient, or none were: each one's % is then known."""
-    n = sum(pooled.attrs["n"][i] for i in members)
-    return any(sum(pooled.attrs[c][i] for i in members) in (0, n)
-               for c in ("pre_prof", "post_prof"))
+    n = sum(pooled.n[i] for i in members)
+    return any(sum(shown[i] for i in members) in (0, n)
+               for shown in (pooled.pre_prof, pooled.post_prof))
 
 
 def apply_suppression(cycles: pd.DataFrame, groups: dict[str, pd.DataFrame],

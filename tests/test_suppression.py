@@ -221,8 +221,8 @@ def rank_determined(pooled, groups, hidden, totals):
     """The reference: a hidden cycle is fixed when its unit vector lies in the row space of the
     shown totals (each restricted to the hidden cycles), by linear algebra."""
     shown = [k for k in groups if k not in totals]
-    columns = [c for c in pooled["cycle_id"] if c in hidden]
-    ids = pooled["cycle_id"]
+    columns = [c for c in pooled.ids if c in hidden]
+    ids = pooled.ids
     rows = [[1.0 if c in {ids[i] for i in groups[k]} else 0.0 for c in columns] for k in shown]
     if not columns or not rows:
         return []
