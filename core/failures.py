@@ -175,13 +175,13 @@ def quiet_schools(logs: pd.DataFrame, schools: Sequence[str], week: Window,
     coaching = logs[logs["coaching"].astype(bool)]
     monday = pd.Timestamp(week.start)
     ago = ((monday - coaching["date"]).dt.days + 6) // 7  # 0 this week, 1 the week before …
-    logged = pd.DataFrame({"school": coaching["school"].astype(object), "ago": ago})
-    quiet = []
-    for school in schools:
-        seen = set(logged.loc[logged["school"] == school, "ago"])
-        if 0 not in seen and all(k in seen for k in range(1, weeks + 1)):
-            quiet.append(school)
-    return quiet
+    recent = ago.between(0, weeks)
+    logged = pd.DataFrame({"school": coaching["school"].astype(object)[recent],
+                           "ago": ago[recent]})
+    by_school = logged.groupby("school")["ago"].agg(set).to_dict()  # one pass, not per school
+    return [school for school in schools
+            if 0 not in (seen := by_school.get(school, set()))
+            and all(k in seen for k in range(1, weeks + 1))]
 
 
 def quiet_message(school: str) -> str:

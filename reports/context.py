@@ -17,6 +17,7 @@ from core.schema import NON_COACHING, STAGE_LABELS, Activity, CycleStatus, Sever
 from core.validate import Validated
 from reports.direction import direction
 from reports.glossary import glossary_for, preheader
+from reports.grouped import rows_where
 from reports.links import school_links
 from reports.observations import observations
 
@@ -72,9 +73,9 @@ def school_contexts(impact: Impact, data: Validated, config: Config) -> list[Sch
 def school_context(school: str, impact: Impact, data: Validated, config: Config,
                    privacy: Privacy) -> SchoolContext:
     year, week = impact.schools[YTD].loc[school], impact.schools[WEEK].loc[school]
-    coaches = sorted(data.coach_schools.loc[data.coach_schools["school"] == school, "coach"])
+    coaches = sorted(rows_where(data.coach_schools, "school", school)["coach"])
     emails = data.coaches.set_index("coach")["mail_to"].reindex(coaches).dropna().tolist()
-    cycles = impact.cycles[impact.cycles["school"] == school]
+    cycles = rows_where(impact.cycles, "school", school)
     names = config.privacy.teacher_names == "show"
     ctx = SchoolContext(
         district=config.district.name, school=school,

@@ -12,14 +12,16 @@ import pandas as pd
 
 from core.display import fixed, half_up, hours, missing, percent
 from core.impact import Impact
+from reports.grouped import rows_where
 
 WEEKS = 8
 BAR_HEIGHT = 36  # px, the tallest bar of each row
 
 
 def direction(impact: Impact, school: str) -> dict[str, Any]:
-    rows = impact.trends.last(WEEKS).schools
-    rows = rows[rows["school"] == school].sort_values("week_start")
+    weeks = impact.trends.weeks["week"].iloc[-WEEKS:]
+    rows = rows_where(impact.trends.schools, "school", school)
+    rows = rows[rows["week"].isin(weeks)].sort_values("week_start")
     if rows.empty:
         return {"weeks": [], "rows": [], "change": []}
     hours_shown = [hours(m) for m in rows["coaching_minutes"]]

@@ -25,6 +25,7 @@ from core.display import fixed, half_up, hours, missing
 from core.impact import BENCHMARK_FIGURES, YTD, Impact
 from core.schema import NON_COACHING, CycleStatus, Stage
 from core.validate import Validated
+from reports.grouped import rows_where
 
 MAX_OBSERVATIONS = 3
 NEAR_BENCHMARK = 5  # points
@@ -33,7 +34,7 @@ MEETING_GAP_WEEKS = 2
 
 
 def observations(school: str, impact: Impact, data: Validated, config: Config) -> list[str]:
-    cycles = impact.cycles[impact.cycles["school"] == school]
+    cycles = rows_where(impact.cycles, "school", school)
     year = impact.schools[YTD].loc[school]
     rules: list[Callable[[], str]] = [
         lambda: overdue(cycles),

@@ -8,10 +8,12 @@ Kept apart from `sync.workbook` (which owns replacing tabs safely); the writer c
 from __future__ import annotations
 
 import math
+from copy import copy
 from typing import Any
 
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -55,18 +57,30 @@ def style_header(sheet: Worksheet, width: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+UNSTYLED = StyleArray()
+
+
 def apply_formats(sheet: Worksheet, table: Table) -> None:
-    """Each column's number format on its numbers; long-text columns wrap."""
+    """Each column's number format on its numbers; long-text columns wrap. A cell's style is
+    worked out once per distinct (style it had, number or not, text or not) and copied to the
+    others alike: openpyxl registers every style it is given, which per cell was most of the
+    writing time."""
     for c in range(len(table.header)):
         fmt, wrap = table.fmt(c), wraps(table, c)
+        done: dict[tuple[tuple[int, ...], bool, bool], StyleArray] = {}
         for (cell,) in sheet.iter_rows(min_row=2, max_row=len(table.rows) + 1, min_col=c + 1,
                                        max_col=c + 1):
-            if fmt and fmt is not Fmt.TEXT and isinstance(cell.value, (int, float)) \
-                    and cell.number_format == "General":
-                cell.number_format = fmt.value
+            number = bool(fmt and fmt is not Fmt.TEXT and isinstance(cell.value, (int, float)))
             right = isinstance(cell.value, str) and fmt is not None and fmt is not Fmt.TEXT
+            key = (tuple(cell._style or UNSTYLED), number, right)  # None: never styled
+            if key in done:
+                cell._style = copy(done[key])
+                continue
+            if number and cell.number_format == "General":
+                cell.number_format = fmt.value  # type: ignore[union-attr]
             cell.alignment = Alignment(wrap_text=wrap or None, vertical="top",
                                        horizontal="right" if right else None)
+            done[key] = copy(cell._style)
 
 
 def fit_widths(sheet: Worksheet, table: Table) -> None:
