@@ -17,6 +17,7 @@ from core.impact import WEEK, Impact
 from core.schema import CycleStatus
 from core.validate import Validated
 from reports.context import class_name, week_of
+from reports.grouped import rows_where
 
 
 @dataclass
@@ -49,7 +50,7 @@ def coach_contexts(impact: Impact, data: Validated, config: Config) -> list[Coac
 
 
 def coach_context(coach: str, impact: Impact, data: Validated, config: Config) -> CoachContext:
-    cycles = impact.cycles[impact.cycles["coach"] == coach]
+    cycles = rows_where(impact.cycles, "coach", coach)
     email = data.coaches.set_index("coach")["mail_to"].get(coach)
     return CoachContext(
         district=config.district.name, coach=coach,
@@ -82,7 +83,7 @@ def cycle_line(c: pd.Series) -> dict[str, str]:
 
 def issue_rows(issues: pd.DataFrame, coach: str) -> list[dict[str, Any]]:
     """Every Data Issues row that names this coach, errors first, with the fix and a link."""
-    mine = issues[issues["coach"] == coach].copy()
+    mine = rows_where(issues, "coach", coach).copy()
     mine["_order"] = mine["severity"].ne("error")
     rows = []
     for _, i in mine.sort_values(["_order", "source", "tab", "row"]).iterrows():
