@@ -62,7 +62,6 @@ from reports.late import mark_late
 from reports.outbox import write_outbox
 from reports.progress import progress
 from reports.render import (
-    DISTRICT_SUMMARY,
     Email,
     render_all,
     render_coaches,
@@ -332,14 +331,15 @@ def send_held(config: Config, data: Validated, failures: Failures, week: ReportW
                if k.week < week.label or (including and k.week == week.label)]
     reports = []
     for label in sorted({k.week for k in waiting}):
-        schools = {k.school for k in waiting if k.week == label} - set(failures.affected)
-        if failures and DISTRICT_SUMMARY in schools:
-            schools.discard(DISTRICT_SUMMARY)
-        if not schools:
-            continue
+        held_then = {(k.school, k.recipient) for k in waiting if k.week == label}
         then = parse_week(label)
         impact = compute_impact(data, config.settings, config.district.school_year, then)
-        emails = [e for e in render_emails(config, impact, data) if e.school in schools]
+        emails = [e for e in render_emails(config, impact, data)
+                  if (e.school, (e.to or "").lower()) in held_then]
+        still = held_emails(emails, failures, coach_schools(data, impact))
+        emails = [e for e in emails if e.key not in still]  # a source of theirs still fails
+        if not emails:
+            continue
         if label < week.label:
             emails = [mark_late(e, then, now) for e in emails]
         between_steps(should_stop)

@@ -439,3 +439,25 @@ def test_a_coachs_note_is_held_only_when_one_of_their_schools_is(tmp_path, serve
     server.mailbox.received.clear()
     assert run("run", "--once", "--config", str(d.config)) == 0
     assert sorted(to for to, _ in received(server)) == ["ann@district.example", PAT]
+
+
+def test_a_held_note_waits_while_a_source_of_its_coach_still_fails(tmp_path, server, certs):
+    """Alpha's and Beta's logs both break; Beta's is fixed: Beta's principal and Bo (Beta only)
+    get theirs, while Ann (Alpha too) and Alpha's principal still wait."""
+    d = Workbooks(tmp_path, server, certs)
+    text = d.config.read_text().replace("  timeout: 5\n", "  timeout: 5\n  coach_digest: true\n")
+    d.config.write_text(text)
+    assert run("run", "--once", "--config", str(d.config), week="2026-W46") == 0
+    beta = tmp_path / "beta.xlsx"
+    d.break_("tab renamed")
+    write_workbook(beta, {"Old log": [HEADER, *BETA_ROWS]})
+    server.mailbox.received.clear()
+    assert run("run", "--once", "--config", str(d.config)) == 5
+    assert [to for to, _ in received(server)] == [LEAD]  # every email held, one alert
+    write_workbook(beta, {"Log": [HEADER, *BETA_ROWS]})
+    server.mailbox.received.clear()
+    from core.weeks import parse_week
+    main.run_once(load_config(str(d.config)), parse_week("2026-W47"), dry_run=False, now=NOW,
+                  send=False)  # the scheduler's refresh: sends what was held and is usable now
+    assert received(server) == [(KIM, f"{BETA}: coaching this week (Nov 16 – 22, 2026)")]
+    # not Ann's note (Alpha still fails), not Bo's (never held: only what was held goes now)
